@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one table of reasons a packet is dropped. It generates the enum, the metric label
+// and the help text; adding a reason is one line. Keep labels snake_case and stable:
+// operators alert on them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+// X(Enumerator, "metric_label", "help text")
+#define STRAIT_DROP_REASONS(X)                                                               \
+    X(FrameTooShort, "frame_too_short", "frame shorter than its Ethernet header")             \
+    X(UnknownEthertype, "unknown_ethertype", "EtherType is not IPv4, IPv6 or ARP")            \
+    X(NotForUs, "not_for_us", "destination MAC is neither ours nor broadcast/multicast")      \
+    X(WrongFamily, "wrong_family", "IPv4 on the inside port or IPv6 on the outside port")     \
+    X(ArpMalformed, "arp_malformed", "ARP packet truncated or not Ethernet/IPv4")             \
+    X(ArpNotForUs, "arp_not_for_us", "ARP request for an address that is not ours")           \
+    X(Ipv4Truncated, "ipv4_truncated", "IPv4 header or total length beyond the frame")        \
+    X(Ipv4BadVersion, "ipv4_bad_version", "IPv4 version or IHL field invalid")                \
+    X(Ipv4BadChecksum, "ipv4_bad_checksum", "IPv4 header checksum wrong")                     \
+    X(Ipv6Truncated, "ipv6_truncated", "IPv6 header or payload length beyond the frame")      \
+    X(Ipv6BadVersion, "ipv6_bad_version", "IPv6 version field is not 6")                      \
+    X(IcmpTruncated, "icmp_truncated", "ICMP/ICMPv6 message shorter than its header")         \
+    X(IcmpBadChecksum, "icmp_bad_checksum", "ICMP/ICMPv6 checksum wrong")                     \
+    X(IcmpUnhandled, "icmp_unhandled", "ICMP to the gateway that it does not answer")         \
+    X(NdpMalformed, "ndp_malformed", "NDP message invalid (RFC 4861 validation)")             \
+    X(NdpNotForUs, "ndp_not_for_us", "Neighbor Solicitation for an address that is not ours") \
+    X(LocalUnhandled, "local_unhandled", "packet to the gateway's own address not served")    \
+    X(NoRoute, "no_route", "no translation or route for the destination")                     \
+    X(NeighborUnresolved, "neighbor_unresolved", "next hop MAC unknown; resolution started")  \
+    X(NeighborTableFull, "neighbor_table_full", "neighbour table has no room")                \
+    X(TxFull, "tx_full", "TX queue or handoff ring full")                                     \
+    X(MbufAllocFailed, "mbuf_alloc_failed", "no mbuf for a generated packet")                 \
+    X(RingFull, "ring_full", "handoff ring to another lcore full")                            \
+    X(InternalBug, "internal_bug", "impossible state; please report")
+
+namespace strait {
+
+enum class DropReason : uint16_t {
+#define STRAIT_X(e, label, help) e,
+    STRAIT_DROP_REASONS(STRAIT_X)
+#undef STRAIT_X
+        Count_
+};
+
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::Count_);
+
+/// Metric label of a reason ("bad_checksum"); thread: any.
+constexpr std::string_view drop_label(DropReason r) {
+    constexpr std::string_view kLabels[] = {
+#define STRAIT_X(e, label, help) label,
+        STRAIT_DROP_REASONS(STRAIT_X)
+#undef STRAIT_X
+    };
+    return kLabels[static_cast<std::size_t>(r)];
+}
+
+/// One-line help text of a reason; thread: any.
+constexpr std::string_view drop_help(DropReason r) {
+    constexpr std::string_view kHelp[] = {
+#define STRAIT_X(e, label, help) help,
+        STRAIT_DROP_REASONS(STRAIT_X)
+#undef STRAIT_X
+    };
+    return kHelp[static_cast<std::size_t>(r)];
+}
+
+}  // namespace strait
