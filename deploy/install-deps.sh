@@ -11,7 +11,7 @@ PKGS=(
     dpdk dpdk-dev libdpdk-dev libldns-dev libtbb-dev libbenchmark-dev libgtest-dev libgmock-dev
     libcpp-httplib-dev nlohmann-json3-dev libpcap-dev libssl-dev zlib1g-dev libbrotli-dev
     # tests and demo: packets, namespaces, real peers
-    python3 python3-scapy iproute2 iputils-ping traceroute dnsutils curl tcpdump
+    python3 python3-scapy iproute2 ethtool iputils-ping traceroute dnsutils curl tcpdump
     nsd lighttpd procps kmod
 )
 

@@ -33,6 +33,22 @@
     X(TxFull, "tx_full", "TX queue or handoff ring full")                                     \
     X(MbufAllocFailed, "mbuf_alloc_failed", "no mbuf for a generated packet")                 \
     X(RingFull, "ring_full", "handoff ring to another lcore full")                            \
+    X(XlatNoHeadroom, "xlat_no_headroom", "buffer headroom too small to grow the header")       \
+    X(XlatNoMapping, "xlat_no_mapping", "address outside pool6 and the EAMT (or no session)")   \
+    X(XlatNonGlobalInWkp, "xlat_non_global_in_wkp", "non-global IPv4 under 64:ff9b::/96")      \
+    X(XlatBadProtocol, "xlat_bad_protocol", "ICMPv6 inside IPv4 or ICMPv4 inside IPv6")          \
+    X(Ipv4TtlExpired, "ipv4_ttl_expired", "IPv4 TTL reached zero at the translator")           \
+    X(Ipv6HopLimitExpired, "ipv6_hop_limit_expired", "IPv6 hop limit reached zero")            \
+    X(Ipv4SourceRoute, "ipv4_source_route", "IPv4 packet with an unexpired source route")       \
+    X(Ipv6RoutingHeader, "ipv6_routing_header", "IPv6 routing header with segments left")      \
+    X(Ipv4FragNeeded, "ipv4_frag_needed", "IPv4 DF packet larger than the IPv6 MTU")           \
+    X(Ipv6PacketTooBig, "ipv6_packet_too_big", "IPv6 packet larger than the IPv4 MTU")          \
+    X(IcmpUntranslatable, "icmp_untranslatable", "ICMP type/code/pointer with no RFC 7915 map") \
+    X(IcmpFragmented, "icmp_fragmented", "fragmented ICMP message cannot be translated")       \
+    X(IcmpErrorInError, "icmp_error_in_error", "ICMP error quoting another ICMP error")         \
+    X(IcmpInnerMalformed, "icmp_inner_malformed", "packet quoted in an ICMP error is invalid") \
+    X(UdpZeroChecksum, "udp_zero_checksum", "IPv4 UDP without checksum, policy drop")          \
+    X(UdpZeroChecksumFragment, "udp_zero_checksum_fragment", "fragmented zero-checksum UDP")   \
     X(InternalBug, "internal_bug", "impossible state; please report")
 
 namespace strait {

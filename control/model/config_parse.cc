@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// JSON config -> typed Config. Every error names the JSON pointer of the bad field.
+#include "control/model/config_parse.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "control/model/json_reader.h"
+
+namespace strait::ctl {
+namespace {
+
+using config::Config;
+using config::PortConfig;
+using nlohmann::json;
+
+Status read_port(const json& j, const std::string& ptr, bool inside, PortConfig& out) {
+    ObjectReader r(j, ptr);
+    if (!r.ok()) return r.error();
+    std::set<std::string> known{"device", "devargs", "mac", "mtu", "rx_desc", "tx_desc"};
+    known.insert(inside ? "ipv6" : "ipv4");
+    known.insert(inside ? "gateway6" : "gateway4");
+    if (auto s = r.only(known); !s.ok()) return s;
+    if (auto s = r.string("device", out.device, true); !s.ok()) return s;
+    if (out.device.empty()) return invalid(ptr + "/device", "must not be empty");
+    if (auto s = r.string("devargs", out.devargs); !s.ok()) return s;
+    if (auto s = r.mac("mac", out.mac); !s.ok()) return s;
+    if (auto s = r.uint("mtu", out.mtu, 1280, 9000); !s.ok()) return s;
+    if (auto s = r.uint("rx_desc", out.rx_desc, 64, 16384); !s.ok()) return s;
+    if (auto s = r.uint("tx_desc", out.tx_desc, 64, 16384); !s.ok()) return s;
+    if (inside) {
+        if (auto s = r.ipv6_ifaddrs("ipv6", out.ipv6); !s.ok()) return s;
+        if (out.ipv6.empty()) return invalid(ptr + "/ipv6", "the inside port needs an IPv6 address");
+        return r.ipv6("gateway6", out.gateway6);
+    }
+    if (auto s = r.ipv4_ifaddrs("ipv4", out.ipv4); !s.ok()) return s;
+    if (out.ipv4.empty()) return invalid(ptr + "/ipv4", "the outside port needs an IPv4 address");
+    return r.ipv4("gateway4", out.gateway4);
+}
+
+Status read_startup(ObjectReader& r, config::StartupConfig& s) {
+    if (auto st = r.strings("eal_args", s.eal_args); !st.ok()) return st;
+    if (auto st = r.uint("workers", s.workers, 1, 64); !st.ok()) return st;
+    if (auto st = r.boolean("dns64_lcore", s.dns64_lcore); !st.ok()) return st;
+    if (auto st = r.string("api_listen", s.api_listen); !st.ok()) return st;
+    if (auto st = r.uint("idle_sleep_us", s.idle_sleep_us, 0, 100000); !st.ok()) return st;
+    if (auto st = r.uint("mbufs", s.mbufs, 1023, 4u << 20); !st.ok()) return st;
+    if (auto st = r.uint("neighbors", s.neighbors, 64, 1u << 20); !st.ok()) return st;
+    if (!r.has("ports")) return invalid("/ports", "required");
+    ObjectReader ports(r.at("ports"), "/ports");
+    if (!ports.ok()) return ports.error();
+    if (auto st = ports.only({"inside", "outside"}); !st.ok()) return st;
+    if (!ports.has("inside")) return invalid("/ports/inside", "required");
+    if (!ports.has("outside")) return invalid("/ports/outside", "required");
+    if (auto st = read_port(ports.at("inside"), "/ports/inside", true, s.inside); !st.ok()) return st;
+    if (auto st = read_port(ports.at("outside"), "/ports/outside", false, s.outside); !st.ok()) {
+        return st;
+    }
+    if (s.inside.device == s.outside.device) {
+        return invalid("/ports/outside/device", "must differ from the inside device");
+    }
+    return Ok{};
+}
+
+Status read_siit(ObjectReader& r, config::RuntimeConfig& rt) {
+    if (!r.has("siit")) return Ok{};
+    ObjectReader siit(r.at("siit"), "/siit");
+    if (!siit.ok()) return siit.error();
+    if (auto st = siit.only({"pool6", "eamt"}); !st.ok()) return st;
+    if (auto st = siit.ipv6_prefix("pool6", rt.pool6); !st.ok()) return st;
+    if (!siit.has("eamt")) return Ok{};
+    const json& arr = siit.at("eamt");
+    if (!arr.is_array()) return invalid("/siit/eamt", "must be an array");
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        const std::string ptr = "/siit/eamt/" + std::to_string(i);
+        ObjectReader e(arr[i], ptr);
+        if (!e.ok()) return e.error();
+        if (auto st = e.only({"ipv6", "ipv4"}); !st.ok()) return st;
+        std::optional<net::Ipv6Prefix> p6;
+        std::optional<net::Ipv4Prefix> p4;
+        if (auto st = e.ipv6_prefix("ipv6", p6, true); !st.ok()) return st;
+        if (auto st = e.ipv4_prefix("ipv4", p4, true); !st.ok()) return st;
+        if (128 - p6->len != 32 - p4->len) {
+            return invalid(ptr, "IPv6 and IPv4 prefixes must have equal suffix lengths (RFC 7757)");
+        }
+        rt.eamt.push_back({*p6, *p4});
+    }
+    return Ok{};
+}
+
+Status read_runtime(ObjectReader& r, config::RuntimeConfig& rt) {
+    std::string mode = "none";
+    if (auto st = r.string("mode", mode); !st.ok()) return st;
+    if (mode == "none") {
+        rt.mode = config::Mode::None;
+    } else if (mode == "siit") {
+        rt.mode = config::Mode::Siit;
+    } else {
+        return invalid("/mode", "must be \"none\" or \"siit\", got \"" + mode + "\"");
+    }
+    if (auto st = r.boolean("allow_non_global_in_wkp", rt.allow_non_global_in_wkp); !st.ok()) {
+        return st;
+    }
+    if (auto st = r.uint("lowest_ipv6_mtu", rt.lowest_ipv6_mtu, 1280, 9000); !st.ok()) return st;
+    if (auto st = read_siit(r, rt); !st.ok()) return st;
+    if (rt.mode == config::Mode::Siit && !rt.pool6 && rt.eamt.empty()) {
+        return invalid("/siit", "siit mode needs a pool6 prefix or EAMT entries");
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<Config> parse_config(const json& doc) {
+    ObjectReader r(doc, "");
+    if (!r.ok()) return r.error();
+    if (auto st = r.only({"eal_args", "workers", "dns64_lcore", "api_listen", "idle_sleep_us",
+                          "mbufs", "neighbors", "ports", "mode", "siit", "dns64",
+                          "allow_non_global_in_wkp", "lowest_ipv6_mtu"});
+        !st.ok()) {
+        return st.error();
+    }
+    Config c;
+    if (auto st = read_startup(r, c.startup); !st.ok()) return st.error();
+    if (auto st = read_runtime(r, c.runtime); !st.ok()) return st.error();
+    return c;
+}
+
+Result<Config> parse_config_text(std::string_view text) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        return invalid("", std::string("JSON syntax error: ") + e.what());
+    }
+    return parse_config(doc);
+}
+
+Result<Config> load_config_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return Error{ErrorCode::NotFound, path, "cannot open config file"};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_config_text(ss.str());
+}
+
+std::string_view embedded_default_config() {
+    // The demo topology (deploy/demo.sh): straitd in its own namespace, attached by
+    // AF_PACKET to gw-in (IPv6-only clients, 2001:db8:6::/64) and gw-out (IPv4 side,
+    // 198.51.100.0/24). SIIT maps the client 2001:db8:6::10 to 192.0.2.10 and IPv4
+    // servers into the network-specific prefix 2001:db8:64::/96 (RFC 6052 §3.1).
+    return R"json({
+  "eal_args": ["--in-memory", "--no-pci", "--lcores=0@0,1@1", "--log-level=*:notice"],
+  "workers": 1,
+  "idle_sleep_us": 50,
+  "api_listen": "127.0.0.1:8080",
+  "ports": {
+    "inside":  {"device": "net_af_packet0", "devargs": "iface=gw-in",
+                "ipv6": ["2001:db8:6::1/64"]},
+    "outside": {"device": "net_af_packet1", "devargs": "iface=gw-out",
+                "ipv4": ["198.51.100.1/24"]}
+  },
+  "mode": "siit",
+  "siit": {
+    "pool6": "2001:db8:64::/96",
+    "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]
+  }
+})json";
+}
+
+}  // namespace strait::ctl

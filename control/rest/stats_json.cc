@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// StatsSnapshot -> JSON and Prometheus text.
+#include "control/rest/stats_json.h"
+
+#include <sstream>
+
+namespace strait::ctl {
+
+using nlohmann::json;
+
+json stats_to_json(const StatsSnapshot& s) {
+    LcoreStats total;
+    json lcores = json::array();
+    for (const auto& l : s.lcores) {
+        json drops = json::object();
+        for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+            total.drops[i] += l.drops[i];
+            if (l.drops[i]) drops[std::string(drop_label(static_cast<DropReason>(i)))] = l.drops[i];
+        }
+        for (int p = 0; p < 2; ++p) {
+            total.rx[p] += l.rx[p];
+            total.tx[p] += l.tx[p];
+        }
+        total.translated_v6_to_v4 += l.translated_v6_to_v4;
+        total.translated_v4_to_v6 += l.translated_v4_to_v6;
+        total.local_replies += l.local_replies;
+        lcores.push_back({{"lcore", l.lcore}, {"role", l.role},
+                          {"rx", {{"inside", l.rx[0]}, {"outside", l.rx[1]}}},
+                          {"tx", {{"inside", l.tx[0]}, {"outside", l.tx[1]}}},
+                          {"translated_v6_to_v4", l.translated_v6_to_v4},
+                          {"translated_v4_to_v6", l.translated_v4_to_v6},
+                          {"local_replies", l.local_replies}, {"drops", drops}});
+    }
+    json drops = json::object();
+    uint64_t dropped = 0;
+    for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+        dropped += total.drops[i];
+        if (total.drops[i]) drops[std::string(drop_label(static_cast<DropReason>(i)))] = total.drops[i];
+    }
+    json ports = json::array();
+    for (const auto& p : s.ports) {
+        ports.push_back({{"name", p.name}, {"ipackets", p.ipackets}, {"opackets", p.opackets},
+                         {"ibytes", p.ibytes}, {"obytes", p.obytes}, {"imissed", p.imissed},
+                         {"ierrors", p.ierrors}, {"oerrors", p.oerrors},
+                         {"rx_nombuf", p.rx_nombuf}});
+    }
+    return {{"uptime_ms", s.uptime_ms},
+            {"totals",
+             {{"rx", {{"inside", total.rx[0]}, {"outside", total.rx[1]}}},
+              {"tx", {{"inside", total.tx[0]}, {"outside", total.tx[1]}}},
+              {"translated_v6_to_v4", total.translated_v6_to_v4},
+              {"translated_v4_to_v6", total.translated_v4_to_v6},
+              {"local_replies", total.local_replies},
+              {"dropped", dropped},
+              {"drops", drops}}},
+            {"ports", ports},
+            {"lcores", lcores}};
+}
+
+std::string stats_to_prometheus(const StatsSnapshot& s) {
+    std::ostringstream o;
+    o << "# HELP strait_dataplane_packets_total Packets received/sent by worker lcores.\n"
+         "# TYPE strait_dataplane_packets_total counter\n";
+    for (const auto& l : s.lcores) {
+        for (int p = 0; p < 2; ++p) {
+            const char* port = p == 0 ? "inside" : "outside";
+            o << "strait_dataplane_packets_total{lcore=\"" << l.lcore << "\",port=\"" << port
+              << "\",dir=\"rx\"} " << l.rx[p] << "\n";
+            o << "strait_dataplane_packets_total{lcore=\"" << l.lcore << "\",port=\"" << port
+              << "\",dir=\"tx\"} " << l.tx[p] << "\n";
+        }
+    }
+    o << "# HELP strait_dataplane_translated_total Packets translated, by direction.\n"
+         "# TYPE strait_dataplane_translated_total counter\n";
+    for (const auto& l : s.lcores) {
+        o << "strait_dataplane_translated_total{lcore=\"" << l.lcore << "\",dir=\"v6_to_v4\"} "
+          << l.translated_v6_to_v4 << "\n";
+        o << "strait_dataplane_translated_total{lcore=\"" << l.lcore << "\",dir=\"v4_to_v6\"} "
+          << l.translated_v4_to_v6 << "\n";
+    }
+    o << "# HELP strait_dataplane_drops_total Packets dropped, by reason.\n"
+         "# TYPE strait_dataplane_drops_total counter\n";
+    for (const auto& l : s.lcores) {
+        for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+            o << "strait_dataplane_drops_total{lcore=\"" << l.lcore << "\",reason=\""
+              << drop_label(static_cast<DropReason>(i)) << "\"} " << l.drops[i] << "\n";
+        }
+    }
+    return o.str();
+}
+
+}  // namespace strait::ctl

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// Worker lcore: RX burst -> classify -> local answer / translate -> neighbour -> TX burst.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "dataplane/lcore/counters.h"
+#include "dataplane/nbr/neighbor_table.h"
+#include "dataplane/pkt/classify.h"
+
+namespace strait::dp {
+
+inline constexpr uint16_t kBurstSize = 32;
+inline constexpr unsigned kMaxRxQueues = 16;
+
+/// A port as the workers see it. Immutable after start. thread: any lcore (read-only).
+struct PortRuntime {
+    uint16_t port_id = 0;
+    pkt::PortRole role = pkt::PortRole::Inside;
+    pkt::LocalAddrs local;
+    NeighborTable* nbr = nullptr;
+    bool has_gateway = false;
+    uint8_t gateway[16] = {};  // IPv6, or IPv4 in the first 4 bytes
+};
+
+struct RxQueueRef {
+    uint16_t port_index;  // 0 inside, 1 outside
+    uint16_t queue;
+};
+
+/// Everything one worker needs; owned by straitd, read by that worker only.
+struct WorkerConfig {
+    unsigned index = 0;
+    PortRuntime* ports[2] = {};
+    RxQueueRef rxq[kMaxRxQueues] = {};
+    unsigned n_rxq = 0;
+    uint16_t txq[2] = {};
+    LcoreCounters* counters = nullptr;
+    rte_mempool* pool = nullptr;
+    uint32_t idle_sleep_us = 0;
+    const std::atomic<bool>* stop = nullptr;
+};
+
+/// Worker main loop, for rte_eal_remote_launch. Returns when *stop becomes true.
+int worker_main(void* worker_config);
+
+}  // namespace strait::dp

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// First look at a received frame: validate the L2/L3 headers and decide who handles it.
+#pragma once
+
+#include <cstdint>
+
+#include "strait/net/addr.h"
+#include "strait/util/drop_reasons.h"
+
+namespace strait::pkt {
+
+enum class PortRole : uint8_t { Inside, Outside };
+
+/// The addresses a port owns, flat and small so a worker can keep it in its context.
+struct LocalAddrs {
+    static constexpr unsigned kMax = 4;
+    net::MacAddr mac;
+    net::Ipv6Addr v6[kMax];
+    uint8_t v6_len[kMax] = {};
+    unsigned n6 = 0;
+    net::Ipv4Addr v4[kMax];
+    uint8_t v4_len[kMax] = {};
+    unsigned n4 = 0;
+    net::Ipv6Addr v6_link_local;  // fe80:: EUI-64 of mac; answers NDP too
+
+    [[nodiscard]] bool owns_v6(const uint8_t* a) const;
+    [[nodiscard]] bool owns_v4(const uint8_t* a) const;
+    /// True when `a` is on one of the port's IPv4 subnets.
+    [[nodiscard]] bool on_link_v4(const uint8_t* a) const;
+    [[nodiscard]] bool on_link_v6(const uint8_t* a) const;
+};
+
+/// Builds the modified EUI-64 link-local address of a MAC (RFC 4291 App. A).
+net::Ipv6Addr link_local_of(const net::MacAddr& mac);
+
+enum class Kind : uint8_t {
+    Drop,       // reason says why
+    Arp,        // ARP, to arp_input()
+    Ndp,        // NS/NA, to ndp_input()
+    Echo6,      // ICMPv6 echo request to one of our addresses
+    Echo4,      // ICMP echo request to one of our addresses
+    Transit6,   // IPv6 not for us (to translate)
+    Transit4,   // IPv4 not for us (to translate)
+};
+
+struct Classified {
+    Kind kind = Kind::Drop;
+    DropReason reason = DropReason::InternalBug;
+    uint32_t l3_len = 0;  // L3 length from the IP header (excludes Ethernet padding)
+};
+
+/// Validates headers and classifies a frame. Never reads past `len`. Thread: any.
+Classified classify(const uint8_t* frame, uint32_t len, PortRole role, const LocalAddrs& local);
+
+}  // namespace strait::pkt

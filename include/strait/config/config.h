@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Typed, normalised configuration: what the control plane hands to the dataplane after
+// validating the JSON (one schema for the config file and the REST API).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strait/net/addr.h"
+
+namespace strait::config {
+
+/// Interface address with its on-link prefix length ("2001:db8:6::1/64").
+struct Ipv6Ifaddr {
+    net::Ipv6Addr addr;
+    uint8_t len = 64;
+};
+struct Ipv4Ifaddr {
+    net::Ipv4Addr addr;
+    uint8_t len = 24;
+};
+
+/// One DPDK port and the addresses Strait owns on it. Startup tier: sealed after start.
+struct PortConfig {
+    std::string device;   // DPDK port name or vdev driver instance ("net_af_packet0")
+    std::string devargs;  // vdev arguments ("iface=gw-in"); empty: the port already exists
+    std::optional<net::MacAddr> mac;  // override the port's MAC
+    uint16_t mtu = 1500;
+    uint16_t rx_desc = 1024;
+    uint16_t tx_desc = 1024;
+    std::vector<Ipv6Ifaddr> ipv6;            // inside port
+    std::vector<Ipv4Ifaddr> ipv4;            // outside port
+    std::optional<net::Ipv6Addr> gateway6;   // next hop for off-link IPv6 destinations
+    std::optional<net::Ipv4Addr> gateway4;   // next hop for off-link IPv4 destinations
+};
+
+enum class Mode { None, Siit };
+
+/// Startup tier: ports, lcores, sizes. Changing it needs a restart.
+struct StartupConfig {
+    std::vector<std::string> eal_args;
+    unsigned workers = 1;
+    bool dns64_lcore = false;
+    PortConfig inside;
+    PortConfig outside;
+    std::string api_listen = "127.0.0.1:8080";  // empty: no REST API
+    uint32_t idle_sleep_us = 0;   // 0: busy poll; else sleep after idle polls
+    uint32_t mbufs = 16383;
+    uint32_t neighbors = 4096;
+};
+
+struct EamtEntry {
+    net::Ipv6Prefix ipv6;
+    net::Ipv4Prefix ipv4;
+};
+
+/// Runtime tier: may change live through the API.
+struct RuntimeConfig {
+    Mode mode = Mode::None;
+    std::optional<net::Ipv6Prefix> pool6;
+    std::vector<EamtEntry> eamt;
+    bool allow_non_global_in_wkp = false;
+    uint16_t lowest_ipv6_mtu = 1280;
+};
+
+struct Config {
+    StartupConfig startup;
+    RuntimeConfig runtime;
+};
+
+}  // namespace strait::config

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// A point-in-time copy of the dataplane counters, handed by straitd to the control plane
+// (which never reads lcore memory itself).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "strait/util/drop_reasons.h"
+
+namespace strait {
+
+struct LcoreStats {
+    unsigned lcore = 0;
+    std::string role;  // "worker", "dns64"
+    uint64_t rx[2] = {};  // [0] inside, [1] outside
+    uint64_t tx[2] = {};
+    uint64_t translated_v6_to_v4 = 0;
+    uint64_t translated_v4_to_v6 = 0;
+    uint64_t local_replies = 0;
+    std::array<uint64_t, kDropReasonCount> drops{};
+};
+
+struct PortStats {
+    std::string name;  // "inside", "outside"
+    uint64_t ipackets = 0, opackets = 0, ibytes = 0, obytes = 0;
+    uint64_t imissed = 0, ierrors = 0, oerrors = 0, rx_nombuf = 0;
+};
+
+struct StatsSnapshot {
+    std::vector<LcoreStats> lcores;
+    std::vector<PortStats> ports;
+    uint64_t uptime_ms = 0;
+};
+
+}  // namespace strait
