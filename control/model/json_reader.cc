@@ -54,7 +54,8 @@ Status ObjectReader::uint64(const std::string& key, uint64_t& out, uint64_t min,
                             uint64_t max) const {
     if (!has(key)) return Ok{};
     const json& v = j_.at(key);
-    if (!v.is_number_unsigned() || v.get<uint64_t>() < min || v.get<uint64_t>() > max) {
+    const bool negative = !v.is_number_unsigned() && v.is_number_integer() && v.get<int64_t>() < 0;
+    if (!v.is_number_integer() || negative || v.get<uint64_t>() < min || v.get<uint64_t>() > max) {
         return invalid(ptr(key), "must be an integer in [" + std::to_string(min) + ", " +
                                      std::to_string(max) + "], got " + v.dump());
     }
