@@ -15,6 +15,8 @@
 #include "dataplane/lcore/counters.h"
 #include "dataplane/lcore/worker.h"
 #include "dataplane/nbr/neighbor_table.h"
+#include "dataplane/xlat/eamt.h"
+#include "dataplane/xlat/siit_mapper.h"
 
 namespace strait::dp {
 
@@ -27,6 +29,9 @@ struct Dataplane::Impl {
     std::vector<WorkerConfig> workers;
     std::vector<unsigned> worker_lcores;
     LcoreCounters* counters = nullptr;  // one block per worker
+    xlat::XlatConfig xcfg;
+    xlat::Eamt eamt;
+    std::unique_ptr<xlat::SiitMapper> siit;
     std::atomic<bool> stop{false};
     bool running = false;
     bool eal_up = false;
@@ -95,6 +100,8 @@ void assign_queues(Dataplane::Impl& d) {
         wc.pool = d.pool;
         wc.idle_sleep_us = d.cfg.startup.idle_sleep_us;
         wc.stop = &d.stop;
+        wc.xcfg = &d.xcfg;
+        wc.siit = d.siit.get();
         for (int p = 0; p < 2; ++p) wc.txq[p] = static_cast<uint16_t>(w % d.setup[p].nb_tx);
     }
     for (uint16_t p = 0; p < 2; ++p) {
@@ -103,6 +110,28 @@ void assign_queues(Dataplane::Impl& d) {
             if (wc.n_rxq < kMaxRxQueues) wc.rxq[wc.n_rxq++] = {p, q};
         }
     }
+}
+
+/// Translator settings and the SIIT mapper from the runtime config (mode "siit").
+Status setup_translation(Dataplane::Impl& d) {
+    const auto& rt = d.cfg.runtime;
+    const auto& s = d.cfg.startup;
+    d.xcfg.mtu4 = s.outside.mtu;
+    d.xcfg.mtu6 = s.inside.mtu;
+    d.xcfg.lowest_ipv6_mtu = rt.lowest_ipv6_mtu;
+    d.xcfg.self_ipv4 = s.outside.ipv4.front().addr;
+    d.xcfg.self_ipv6 = s.inside.ipv6.front().addr;
+    if (rt.mode != config::Mode::Siit) return Ok{};
+    std::vector<xlat::EamtEntry> entries;
+    for (const auto& e : rt.eamt) entries.push_back({e.ipv6, e.ipv4});
+    auto eamt = xlat::Eamt::build(entries);
+    if (!eamt) return eamt.error();
+    d.eamt = std::move(*eamt);
+    net::Ipv6Prefix pool6{};
+    pool6.len = 0;
+    if (rt.pool6) pool6 = *rt.pool6;
+    d.siit = std::make_unique<xlat::SiitMapper>(d.eamt, pool6, rt.allow_non_global_in_wkp);
+    return Ok{};
 }
 
 Status pick_lcores(Dataplane::Impl& d) {
@@ -136,6 +165,7 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& cfg,
                                      static_cast<int>(rte_socket_id()));
     if (i.pool == nullptr) return Error{ErrorCode::Unavailable, "/mbufs", "cannot create mbuf pool"};
     if (auto st = setup_ports(i); !st.ok()) return st.error();
+    if (auto st = setup_translation(i); !st.ok()) return st.error();
     i.counters = static_cast<LcoreCounters*>(
         rte_zmalloc("strait_counters", sizeof(LcoreCounters) * s.workers, 64));
     if (i.counters == nullptr) return Error{ErrorCode::Unavailable, "", "no memory for counters"};

@@ -8,87 +8,13 @@
 
 #include <cstring>
 
-#include "dataplane/lcore/tx_buffer.h"
+#include "dataplane/lcore/worker_state.h"
 #include "dataplane/pkt/frame.h"
 #include "dataplane/pkt/local_reply.h"
 #include "strait/net/bytes.h"
 
 namespace strait::dp {
 namespace {
-
-struct WorkerState {
-    WorkerConfig* cfg;
-    LcoreCounters& c;
-    TxBuffer tx[2];
-    uint64_t request_interval_tsc;
-};
-
-void drop(WorkerState& w, rte_mbuf* m, DropReason r) {
-    w.c.drop(r);
-    rte_pktmbuf_free(m);
-}
-
-void send_resolution_request(WorkerState& w, unsigned pi, const NeighborKey& key) {
-    const PortRuntime& port = *w.cfg->ports[pi];
-    rte_mbuf* req = rte_pktmbuf_alloc(w.cfg->pool);
-    if (req == nullptr) {
-        w.c.drop(DropReason::MbufAllocFailed);
-        return;
-    }
-    auto* buf = rte_pktmbuf_mtod(req, uint8_t*);
-    uint32_t len;
-    if (port.role == pkt::PortRole::Outside) {
-        len = pkt::build_arp_request(buf, port.local.mac, port.local.v4[0],
-                                     net::Ipv4Addr::from_bytes(key.ip));
-    } else {
-        len = pkt::build_neighbor_solicit(buf, port.local.mac, port.local.v6[0],
-                                          net::Ipv6Addr::from_bytes(key.ip));
-    }
-    req->data_len = req->pkt_len = len;
-    w.tx[pi].push(req, w.c);
-}
-
-/// Sends an L3 packet (mbuf data at the IP header) out of port `pi`: picks the next hop,
-/// writes the Ethernet header, parks the packet while the neighbour resolves.
-[[maybe_unused]] void forward_l3(WorkerState& w, unsigned pi, rte_mbuf* m) {
-    const PortRuntime& port = *w.cfg->ports[pi];
-    const bool v6 = port.role == pkt::PortRole::Inside;
-    const uint8_t* ip = rte_pktmbuf_mtod(m, const uint8_t*);
-    NeighborKey key;
-    const uint8_t* dst = ip + (v6 ? pkt::kIp6Dst : pkt::kIp4Dst);
-    const bool on_link = v6 ? port.local.on_link_v6(dst) : port.local.on_link_v4(dst);
-    if (on_link) {
-        std::memcpy(key.ip, dst, v6 ? 16 : 4);
-    } else if (port.has_gateway) {
-        std::memcpy(key.ip, port.gateway, 16);
-    } else {
-        return drop(w, m, DropReason::NoRoute);
-    }
-    auto* eth = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, pkt::kEthHdrLen));
-    if (eth == nullptr) return drop(w, m, DropReason::InternalBug);
-    std::memcpy(eth + 6, port.local.mac.b.data(), 6);
-    net::store_be16(eth + 12, v6 ? pkt::kEtherTypeIpv6 : pkt::kEtherTypeIpv4);
-    net::MacAddr mac;
-    if (port.nbr->lookup(key, mac)) {
-        std::memcpy(eth, mac.b.data(), 6);
-        return w.tx[pi].push(m, w.c);
-    }
-    bool replaced = false;
-    rte_mbuf* send_now = nullptr;
-    auto r = port.nbr->hold(key, m, rte_rdtsc(), w.request_interval_tsc, mac, replaced, send_now);
-    if (replaced) w.c.drop(DropReason::NeighborUnresolved);
-    switch (r) {
-        case NeighborTable::HoldResult::Full:
-            return drop(w, m, DropReason::NeighborTableFull);
-        case NeighborTable::HoldResult::HeldAndRequest:
-            return send_resolution_request(w, pi, key);
-        case NeighborTable::HoldResult::Resolved:
-            std::memcpy(rte_pktmbuf_mtod(send_now, uint8_t*), mac.b.data(), 6);
-            return w.tx[pi].push(send_now, w.c);
-        case NeighborTable::HoldResult::Held:
-            return;
-    }
-}
 
 void learn(WorkerState& w, unsigned pi, const pkt::NeighborLearn& l) {
     NeighborKey key;
@@ -132,8 +58,7 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
             return drop(w, m, cl.reason);
         case pkt::Kind::Transit6:
         case pkt::Kind::Transit4:
-            // Translation arrives with the SIIT stage; until then nothing is routable.
-            return drop(w, m, DropReason::NoRoute);
+            return translate_and_forward(w, pi, m, cl.l3_len);
         default:
             return local_input(w, pi, m, cl);
     }
@@ -141,6 +66,7 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
 
 void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
     w.c.rx[pi] += n;
+    w.xctx.now_ns = static_cast<uint64_t>(static_cast<double>(rte_rdtsc()) * w.ns_per_tsc);
     for (uint16_t i = 0; i < n; ++i) {
         if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
         handle(w, pi, pkts[i]);
@@ -151,7 +77,8 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
 
 int worker_main(void* arg) {
     auto* cfg = static_cast<WorkerConfig*>(arg);
-    WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10};
+    WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {},
+                  1e9 / static_cast<double>(rte_get_tsc_hz())};
     for (unsigned pi = 0; pi < 2; ++pi) {
         w.tx[pi].port_id = cfg->ports[pi]->port_id;
         w.tx[pi].queue = cfg->txq[pi];

@@ -11,6 +11,8 @@
 #include "dataplane/lcore/counters.h"
 #include "dataplane/nbr/neighbor_table.h"
 #include "dataplane/pkt/classify.h"
+#include "dataplane/xlat/siit_mapper.h"
+#include "dataplane/xlat/xlat_types.h"
 
 namespace strait::dp {
 
@@ -43,6 +45,8 @@ struct WorkerConfig {
     rte_mempool* pool = nullptr;
     uint32_t idle_sleep_us = 0;
     const std::atomic<bool>* stop = nullptr;
+    const xlat::XlatConfig* xcfg = nullptr;
+    const xlat::SiitMapper* siit = nullptr;  // null: mode "none", transit is dropped
 };
 
 /// Worker main loop, for rte_eal_remote_launch. Returns when *stop becomes true.
