@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "control/model/json_reader.h"
+#include "strait/net/rfc6052.h"
 
 namespace strait::ctl {
 namespace {
@@ -69,6 +70,11 @@ Status read_siit(ObjectReader& r, config::RuntimeConfig& rt) {
     if (!siit.ok()) return siit.error();
     if (auto st = siit.only({"pool6", "eamt"}); !st.ok()) return st;
     if (auto st = siit.ipv6_prefix("pool6", rt.pool6); !st.ok()) return st;
+    if (rt.pool6) {
+        if (auto st = net::validate_pref64(*rt.pool6); !st.ok()) {
+            return invalid("/siit/pool6", st.error().message);
+        }
+    }
     if (!siit.has("eamt")) return Ok{};
     const json& arr = siit.at("eamt");
     if (!arr.is_array()) return invalid("/siit/eamt", "must be an array");
