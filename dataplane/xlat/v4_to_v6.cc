@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: Apache-2.0
+// RFC 7915 §4 IPv4 -> IPv6: the parse/plan and the header rewrite around the Mapper call.
+#include "v4_to_v6.h"
+
+#include <algorithm>
+
+#include "icmp_error.h"
+#include "wire.h"
+
+namespace strait::xlat::detail {
+namespace {
+
+using net::load_be16;
+using net::store_be16;
+constexpr DropReason kOk = DropReason::Count_;
+
+// Parses an IPv4 header with `avail` bytes present; total_len is not checked against avail.
+DropReason parse_v4(uint8_t* p, uint32_t avail, V4Ip& ip) {
+    if (avail < wire::kIpv4HdrLen) return DropReason::Ipv4Truncated;
+    ip.hdr = p;
+    ip.ihl = (p[0] & 0x0fu) * 4u;
+    if ((p[0] >> 4) != 4 || ip.ihl < wire::kIpv4HdrLen) return DropReason::Ipv4BadVersion;
+    if (ip.ihl > avail) return DropReason::Ipv4Truncated;
+    ip.tos = p[1];
+    ip.total_len = load_be16(p + 2);
+    if (ip.total_len < ip.ihl) return DropReason::Ipv4Truncated;
+    ip.id = load_be16(p + 4);
+    const uint16_t frag = load_be16(p + 6);
+    ip.df = (frag & 0x4000) != 0;
+    ip.mf = (frag & 0x2000) != 0;
+    ip.frag_off = frag & 0x1fff;
+    ip.ttl = p[8];
+    ip.proto = p[9];
+    return kOk;
+}
+
+// RFC 7915 §4.1: an unexpired loose or strict source route option (RFC 791 types 131, 137).
+bool has_source_route(const V4Ip& ip) {
+    const uint8_t* o = ip.hdr + wire::kIpv4HdrLen;
+    const uint8_t* end = ip.hdr + ip.ihl;
+    while (o < end) {
+        if (o[0] == 0) break;  // end of option list
+        if (o[0] == 1) {       // no-op
+            ++o;
+            continue;
+        }
+        if (end - o < 2 || o[1] < 2 || o[1] > end - o) break;  // malformed: stop looking
+        if ((o[0] == 131 || o[0] == 137) && o[1] >= 3 && o[2] <= o[1]) return true;
+        o += o[1];
+    }
+    return false;
+}
+
+void fill_flow(const V4Ip& ip, Flow4& f) {
+    f.src = net::Ipv4Addr::from_bytes(ip.hdr + 12);
+    f.dst = net::Ipv4Addr::from_bytes(ip.hdr + 16);
+    f.proto = ip.proto;
+}
+
+// Ports (or the ICMP echo identifier) of a first fragment with `avail` transport bytes.
+void fill_ports(const uint8_t* l4, uint32_t avail, uint8_t proto, bool is_echo, Flow4& f) {
+    if ((proto == wire::kProtoTcp || proto == wire::kProtoUdp) && avail >= 4) {
+        f.src_port = load_be16(l4);
+        f.dst_port = load_be16(l4 + 2);
+        f.has_ports = true;
+    } else if (is_echo && avail >= 8) {
+        f.src_port = f.dst_port = load_be16(l4 + 4);
+        f.has_ports = true;
+    }
+}
+
+// RFC 7915 §4.3: the IPv4 packet quoted in an ICMPv4 error.
+DropReason plan_inner_v4(V4Plan& plan) {
+    uint8_t* inner = plan.ip.hdr + plan.ip.ihl + wire::kIcmpHdrLen;
+    const uint32_t avail = plan.l4_avail - wire::kIcmpHdrLen;
+    if (parse_v4(inner, avail, plan.inner) != kOk) return DropReason::IcmpInnerMalformed;
+    const V4Ip& in = plan.inner;
+    plan.inner_l4_avail = avail - in.ihl;
+    fill_flow(in, plan.inner_flow);
+    if (in.frag_off != 0) return kOk;
+    const uint8_t* l4 = inner + in.ihl;
+    bool echo = false;
+    if (in.proto == wire::kProtoIcmp && plan.inner_l4_avail >= 1) {
+        if (icmp4_is_error(l4[0])) return DropReason::IcmpErrorInError;
+        const IcmpMapping m = map_icmp_v4_to_v6(l4[0], 0);
+        if (!m.ok) return DropReason::IcmpUntranslatable;
+        echo = true;
+    } else if (in.proto == wire::kProtoIcmp6) {
+        return DropReason::XlatBadProtocol;
+    }
+    fill_ports(l4, plan.inner_l4_avail, in.proto, echo, plan.inner_flow);
+    return kOk;
+}
+
+// RFC 7915 §4.2: type/code, rest-of-header and, for errors, the quoted packet.
+DropReason plan_icmp_v4(const XlatConfig& cfg, V4Plan& plan) {
+    if (plan.ip.fragment()) return DropReason::IcmpFragmented;
+    const uint8_t* icmp = plan.ip.hdr + plan.ip.ihl;
+    plan.icmp = map_icmp_v4_to_v6(icmp[0], icmp[1]);
+    if (!plan.icmp.ok) return DropReason::IcmpUntranslatable;
+    if (!plan.icmp.is_error) {
+        fill_ports(icmp, plan.l4_avail, wire::kProtoIcmp, true, plan.flow);
+        return kOk;
+    }
+    if (net::checksum(icmp, plan.l4_avail) != 0) return DropReason::IcmpBadChecksum;
+    if (const DropReason r = plan_inner_v4(plan); r != kOk) return r;
+    switch (plan.icmp.rest) {
+        case IcmpRest::Mtu:
+            plan.icmp_rest = ptb_mtu_v4_to_v6(load_be16(icmp + 6), plan.inner.total_len, cfg);
+            break;
+        case IcmpRest::Pointer: {
+            const int p = map_pointer_v4_to_v6(icmp[4]);
+            if (p < 0) return DropReason::IcmpUntranslatable;
+            plan.icmp_rest = static_cast<uint32_t>(p);
+            break;
+        }
+        case IcmpRest::NextHeader: plan.icmp_rest = 6; break;  // IPv6 Next Header offset
+        default: plan.icmp_rest = 0; break;
+    }
+    return kOk;
+}
+
+DropReason plan_l4_v4(const XlatConfig& cfg, V4Plan& plan) {
+    const V4Ip& ip = plan.ip;
+    uint8_t* l4 = ip.hdr + ip.ihl;
+    if (ip.proto == wire::kProtoIcmp) return plan_icmp_v4(cfg, plan);
+    if (ip.proto == wire::kProtoIcmp6) return DropReason::XlatBadProtocol;
+    if (ip.frag_off != 0) return kOk;  // non-first fragment: transport bytes untouched
+    const int csum_at = wire::l4_checksum_offset(ip.proto);
+    if (csum_at < 0) return kOk;  // other protocols pass unchanged
+    if (plan.l4_avail < static_cast<uint32_t>(csum_at) + 2) return DropReason::Ipv4Truncated;
+    fill_ports(l4, plan.l4_avail, ip.proto, false, plan.flow);
+    if (ip.proto == wire::kProtoUdp && load_be16(l4 + 6) == 0) {
+        if (ip.fragment()) return DropReason::UdpZeroChecksumFragment;
+        if (cfg.udp_zero_checksum == UdpZeroChecksum::Drop) return DropReason::UdpZeroChecksum;
+        plan.udp_compute = true;
+    }
+    return kOk;
+}
+
+uint32_t header_growth(const V4Ip& ip) {
+    return wire::kIpv6HdrLen + (ip.fragment() ? wire::kFragHdrLen : 0);
+}
+
+}  // namespace
+
+Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V4Plan& plan) {
+    V4Ip& ip = plan.ip;
+    if (const DropReason r = parse_v4(pkt.data, pkt.len, ip); r != kOk) return Outcome::drop(r);
+    if (ip.total_len > pkt.len) return Outcome::drop(DropReason::Ipv4Truncated);
+    if (net::checksum(pkt.data, ip.ihl) != 0) return Outcome::drop(DropReason::Ipv4BadChecksum);
+    pkt.truncate(ip.total_len);  // drop Ethernet padding
+    plan.l4_avail = ip.total_len - ip.ihl;
+    fill_flow(ip, plan.flow);
+    const uint8_t* l4 = ip.hdr + ip.ihl;
+    bool is_icmp_error = false;
+    if (ip.proto == wire::kProtoIcmp && ip.frag_off == 0) {
+        if (plan.l4_avail < wire::kIcmpHdrLen) return Outcome::drop(DropReason::IcmpTruncated);
+        is_icmp_error = icmp4_is_error(l4[0]);
+    }
+    // RFC 1812 §4.3.2.7: never an ICMP error about an ICMP error or a non-first fragment.
+    const bool may_reply = ip.frag_off == 0 && !is_icmp_error;
+    const auto reply_or_drop = [&](uint8_t type, uint8_t code, uint32_t rest, DropReason why) {
+        return may_reply ? reply_icmp4_error(pkt, cfg, ctx, type, code, rest, why)
+                         : Outcome::drop(why);
+    };
+    if (ip.ihl > wire::kIpv4HdrLen && has_source_route(ip)) {
+        return reply_or_drop(kIcmp4DestUnreach, 5, 0, DropReason::Ipv4SourceRoute);
+    }
+    if (ip.ttl <= 1) return reply_or_drop(kIcmp4TimeExceeded, 0, 0, DropReason::Ipv4TtlExpired);
+    if (const DropReason r = plan_l4_v4(cfg, plan); r != kOk) return Outcome::drop(r);
+    uint32_t growth = header_growth(ip);
+    plan.frag_hdr = ip.fragment();
+    if (plan.icmp.is_error) {
+        growth += header_growth(plan.inner) - plan.inner.ihl;
+    } else {
+        const uint32_t out_len = plan.l4_avail + growth;
+        if (ip.df && out_len > cfg.mtu6) {  // RFC 7915 §4 / RFC 1191: Fragmentation Needed
+            const uint32_t mtu = cfg.mtu6 - (growth - wire::kIpv4HdrLen);
+            return reply_or_drop(kIcmp4DestUnreach, 4, mtu, DropReason::Ipv4FragNeeded);
+        }
+        // RFC 7915 §4: DF=0 packets above lowest-ipv6-mtu are fragmented. The Fragment
+        // Header written now carries the IPv4 Identification into fragment_v6().
+        plan.fragment_after = !ip.df && out_len > std::min(cfg.lowest_ipv6_mtu, cfg.mtu6);
+        if (plan.fragment_after && !plan.frag_hdr) {
+            plan.frag_hdr = true;
+            growth += wire::kFragHdrLen;
+        }
+    }
+    if (growth > ip.ihl && pkt.headroom < growth - ip.ihl) {
+        return Outcome::drop(DropReason::XlatNoHeadroom);
+    }
+    return Outcome::forward();
+}
+
+namespace {
+
+// Folded sum of the address words and ports a checksum covers, IPv4 side.
+uint16_t flow_sum_v4(const Flow4& f, bool ports) {
+    uint32_t s = net::csum_add_bytes(0, f.src.b.data(), 4);
+    s = net::csum_add_bytes(s, f.dst.b.data(), 4);
+    if (ports) s += uint32_t{f.src_port} + f.dst_port;
+    return net::csum_fold(s);
+}
+uint16_t flow_sum_v6(const Flow6& f, bool ports) {
+    uint32_t s = net::csum_add_bytes(0, f.src.b.data(), 16);
+    s = net::csum_add_bytes(s, f.dst.b.data(), 16);
+    if (ports) s += uint32_t{f.src_port} + f.dst_port;
+    return net::csum_fold(s);
+}
+
+// RFC 7915 §4.4/§4.5: transport checksum and ports of a first fragment, by RFC 1624.
+// `icmp_len` is the ICMP message length for the ICMPv6 pseudo-header; `id_from_src` picks
+// which mapped port carries a rewritten echo identifier.
+void fix_l4_v4_to_v6(uint8_t* l4, uint32_t avail, const Flow4& in, const Flow6& out,
+                     uint32_t icmp_len, bool id_from_src) {
+    if (in.proto == wire::kProtoIcmp) {
+        if (avail < 4) return;
+        const IcmpMapping m = map_icmp_v4_to_v6(l4[0], l4[1]);
+        uint32_t old_s = uint32_t{l4[0]} << 8 | l4[1];
+        uint32_t new_s = uint32_t{m.type} << 8 | l4[1];
+        new_s += net::pseudo_sum_v6(out.src.b.data(), out.dst.b.data(), wire::kProtoIcmp6, icmp_len);
+        if (in.has_ports) {
+            const uint16_t id = id_from_src ? out.src_port : out.dst_port;
+            old_s += in.src_port;
+            new_s += id;
+            store_be16(l4 + 4, id);
+        }
+        l4[0] = m.type;
+        wire::patch_checksum(l4 + 2, net::csum_fold(old_s), net::csum_fold(new_s), false);
+        return;
+    }
+    const int at = wire::l4_checksum_offset(in.proto);
+    if (at < 0 || avail < static_cast<uint32_t>(at) + 2) return;
+    const bool udp = in.proto == wire::kProtoUdp;
+    if (udp && load_be16(l4 + at) == 0) return;  // outer zero checksum handled by the caller
+    if (in.has_ports) {
+        store_be16(l4, out.src_port);
+        store_be16(l4 + 2, out.dst_port);
+    }
+    wire::patch_checksum(l4 + at, flow_sum_v4(in, in.has_ports), flow_sum_v6(out, in.has_ports),
+                         udp);
+}
+
+uint8_t tclass(const XlatConfig& cfg, uint8_t tos) { return cfg.reset_tos ? cfg.traffic_class : tos; }
+
+// Writes the IPv6 header (+ Fragment Header) translated from `ip` so it ends at `l4`.
+uint8_t* write_header_v6(const XlatConfig& cfg, const V4Ip& ip, const Flow6& out, uint8_t hop,
+                         uint8_t* l4, bool frag_hdr) {
+    const uint8_t next = ip.proto == wire::kProtoIcmp ? wire::kProtoIcmp6 : ip.proto;
+    const uint32_t extra = frag_hdr ? wire::kFragHdrLen : 0;
+    uint8_t* h = l4 - wire::kIpv6HdrLen - extra;
+    const auto payload = static_cast<uint16_t>(ip.total_len - ip.ihl + extra);
+    wire::write_ipv6(h, tclass(cfg, ip.tos), payload, extra ? wire::kProtoFragment : next, hop,
+                     out.src.b.data(), out.dst.b.data());
+    // RFC 7915 §4.1: fragments keep offset, MF and the zero-extended Identification.
+    if (extra) wire::write_frag_header(h + wire::kIpv6HdrLen, next, ip.frag_off, ip.mf, ip.id);
+    return h;
+}
+
+Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan) {
+    const V4Ip& ip = plan.ip;
+    const V4Ip& in = plan.inner;
+    uint8_t* inner_l4 = in.hdr + in.ihl;
+    if (in.frag_off == 0) {
+        fix_l4_v4_to_v6(inner_l4, plan.inner_l4_avail, plan.inner_flow, plan.inner_out,
+                        in.total_len - in.ihl, true);
+    }
+    uint8_t* inner6 = write_header_v6(cfg, in, plan.inner_out, in.ttl, inner_l4, in.fragment());
+    uint8_t* icmp = inner6 - wire::kIcmpHdrLen;
+    uint8_t* h = icmp - wire::kIpv6HdrLen;
+    pkt.move_start(static_cast<int32_t>(h - pkt.data));
+    pkt.truncate(std::min(pkt.len, wire::kIpv6MinMtu));  // RFC 4443 §2.4 (c)
+    const uint32_t icmp_len = pkt.len - wire::kIpv6HdrLen;
+    wire::write_ipv6(h, tclass(cfg, ip.tos), static_cast<uint16_t>(icmp_len), wire::kProtoIcmp6,
+                     static_cast<uint8_t>(ip.ttl - 1), plan.out.src.b.data(), plan.out.dst.b.data());
+    icmp[0] = plan.icmp.type;
+    icmp[1] = plan.icmp.code;
+    store_be16(icmp + 2, 0);
+    net::store_be32(icmp + 4, plan.icmp_rest);
+    const uint32_t pseudo = net::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, icmp_len);
+    store_be16(icmp + 2, net::checksum(icmp, icmp_len, pseudo));
+    return Outcome::forward();
+}
+
+}  // namespace
+
+Outcome write_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan) {
+    if (plan.icmp.is_error) return write_icmp_error(pkt, cfg, plan);
+    const V4Ip& ip = plan.ip;
+    uint8_t* l4 = ip.hdr + ip.ihl;
+    if (ip.frag_off == 0 && !plan.udp_compute) {
+        fix_l4_v4_to_v6(l4, plan.l4_avail, plan.flow, plan.out, plan.l4_avail, false);
+    }
+    uint8_t* h = write_header_v6(cfg, ip, plan.out, static_cast<uint8_t>(ip.ttl - 1), l4,
+                                 plan.frag_hdr);
+    pkt.move_start(static_cast<int32_t>(h - pkt.data));
+    if (plan.udp_compute) {  // RFC 7915 §4.5: compute the checksum IPv4 left out
+        if (plan.flow.has_ports) {
+            store_be16(l4, plan.out.src_port);
+            store_be16(l4 + 2, plan.out.dst_port);
+        }
+        const uint32_t pseudo = net::pseudo_sum_v6(h + 8, h + 24, wire::kProtoUdp, plan.l4_avail);
+        uint16_t c = net::checksum(l4, plan.l4_avail, pseudo);
+        store_be16(l4 + 6, c == 0 ? 0xffff : c);
+    }
+    if (plan.fragment_after) {
+        return {Verdict::Fragment, DropReason::InternalBug,
+                std::min(cfg.lowest_ipv6_mtu, cfg.mtu6)};
+    }
+    return Outcome::forward();
+}
+
+}  // namespace strait::xlat::detail

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// RFC 7915 §4: IPv4 -> IPv6 translation in place, address mapping through a Mapper.
+#pragma once
+
+#include <cstdint>
+
+#include "icmp_map.h"
+#include "mapper.h"
+#include "xlat_types.h"
+
+namespace strait::xlat {
+namespace detail {
+
+/// Fields of one parsed IPv4 header (outer or quoted in an ICMP error).
+struct V4Ip {
+    uint8_t* hdr = nullptr;
+    uint32_t ihl = 0;        ///< header length in bytes
+    uint16_t total_len = 0;  ///< as stated in the header
+    uint8_t tos = 0, ttl = 0, proto = 0;
+    uint16_t id = 0;
+    bool df = false, mf = false;
+    uint16_t frag_off = 0;  ///< 8-byte units
+    [[nodiscard]] bool fragment() const { return mf || frag_off != 0; }
+};
+
+/// Everything decided before the buffer is touched (the mapper runs between plan and write).
+struct V4Plan {
+    V4Ip ip;
+    Flow4 flow;
+    Flow6 out;
+    uint32_t l4_avail = 0;  ///< transport bytes present in the buffer
+    uint32_t icmp_rest = 0;  ///< translated ICMP bytes 4-7 (errors)
+    IcmpMapping icmp;
+    bool is_icmp = false;
+    bool udp_compute = false;  ///< zero UDP checksum: compute it after translation
+    bool fragment_after = false;
+    bool frag_hdr = false;  ///< output carries a Fragment Header (fragment, or to be split)
+    V4Ip inner;  ///< ICMP errors only
+    Flow4 inner_flow;
+    Flow6 inner_out;
+    uint32_t inner_l4_avail = 0;
+};
+
+Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V4Plan& plan);
+Outcome write_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan);
+
+/// Copies ports and the translated protocol into the mapper's output flow.
+inline void prefill_v4_to_v6(const Flow4& in, Flow6& out) {
+    out.src_port = in.src_port;
+    out.dst_port = in.dst_port;
+    out.proto = in.proto == 1 ? 58 : in.proto;
+    out.has_ports = in.has_ports;
+}
+
+}  // namespace detail
+
+/// RFC 7915 §4: translates the IPv4 packet in `pkt` to IPv6 in place (the header grows into
+/// headroom; the transport payload does not move). Handles §4.1 header fields (TOS copy or
+/// reset, flow label 0, TTL decrement, Fragment Header for fragments, options dropped),
+/// §4.2-4.4 ICMP including the quoted packet of errors, and TCP/UDP checksums (RFC 1624).
+/// Verdicts: Forward; ReplyIcmpError (TTL expired, source route, DF and too big: `pkt` now
+/// holds an ICMPv4 error for the IPv4 port); Fragment (DF=0 and above
+/// min(lowest_ipv6_mtu, mtu6): `pkt` holds the full IPv6 packet, call fragment_v6 with
+/// Outcome::mtu); Drop. `scope` is MapScope::Hairpin only for the second pass of a
+/// hairpinned packet. No allocation, no locks. thread: the lcore owning `ctx`.
+template <Mapper M>
+Outcome translate_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, M& mapper,
+                           MapScope scope = MapScope::Outer) {
+    detail::V4Plan plan;
+    const Outcome planned = detail::plan_v4_to_v6(pkt, cfg, ctx, plan);
+    if (planned.verdict != Verdict::Forward) return planned;
+    if (plan.icmp.is_error) {
+        detail::prefill_v4_to_v6(plan.inner_flow, plan.inner_out);
+        const MapResult r = mapper.map_v4_to_v6(plan.inner_flow, plan.inner_out, MapScope::Inner);
+        if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
+        scope = MapScope::ErrorOuter;
+    }
+    detail::prefill_v4_to_v6(plan.flow, plan.out);
+    const MapResult r = mapper.map_v4_to_v6(plan.flow, plan.out, scope);
+    if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
+    return detail::write_v4_to_v6(pkt, cfg, plan);
+}
+
+}  // namespace strait::xlat

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal wire constants and checksum helpers shared by both translation directions.
+#pragma once
+
+#include <cstdint>
+
+#include "strait/net/bytes.h"
+#include "strait/net/checksum.h"
+
+namespace strait::xlat::wire {
+
+inline constexpr uint8_t kProtoHopByHop = 0;
+inline constexpr uint8_t kProtoIcmp = 1;
+inline constexpr uint8_t kProtoTcp = 6;
+inline constexpr uint8_t kProtoUdp = 17;
+inline constexpr uint8_t kProtoRouting = 43;
+inline constexpr uint8_t kProtoFragment = 44;
+inline constexpr uint8_t kProtoIcmp6 = 58;
+inline constexpr uint8_t kProtoDestOpts = 60;
+
+inline constexpr uint32_t kIpv4HdrLen = 20;
+inline constexpr uint32_t kIpv6HdrLen = 40;
+inline constexpr uint32_t kFragHdrLen = 8;
+inline constexpr uint32_t kIcmpHdrLen = 8;
+inline constexpr uint32_t kIpv6MinMtu = 1280;  // RFC 8200 §5
+inline constexpr uint32_t kIcmp4ErrorMax = 576;  // RFC 1812 §4.3.2.3
+inline constexpr uint32_t kDfThreshold = 1260;   // RFC 7915 §5.1
+
+/// Offset of the transport checksum for protocols whose checksum covers a pseudo-header.
+constexpr int l4_checksum_offset(uint8_t proto) {
+    return proto == kProtoTcp ? 16 : proto == kProtoUdp ? 6 : -1;
+}
+
+/// Folded one's-complement sum of a byte range (not complemented).
+inline uint16_t sum16(const uint8_t* p, uint32_t len, uint32_t init = 0) {
+    return net::csum_fold(net::csum_add_bytes(init, p, len));
+}
+
+/// RFC 1624: replaces the words summing to `old_sum` by words summing to `new_sum` in the
+/// checksum stored at `csum_at`. Keeps the UDP "0 means none" rule: a 0 result becomes 0xffff.
+inline void patch_checksum(uint8_t* csum_at, uint16_t old_sum, uint16_t new_sum, bool udp) {
+    uint16_t c = net::csum_replace(net::load_be16(csum_at), old_sum, new_sum);
+    if (udp && c == 0) c = 0xffff;
+    net::store_be16(csum_at, c);
+}
+
+/// Writes a fresh IPv4 header checksum over `hdr` (20 bytes, options not supported).
+inline void set_ipv4_checksum(uint8_t* hdr, uint32_t ihl) {
+    net::store_be16(hdr + 10, 0);
+    net::store_be16(hdr + 10, net::checksum(hdr, ihl));
+}
+
+/// Writes a 20-byte IPv4 header.
+struct Ipv4Fields {
+    uint8_t tos = 0;
+    uint16_t total_len = 0;
+    uint16_t id = 0;
+    bool df = false;
+    bool mf = false;
+    uint16_t frag_off = 0;  // in 8-byte units
+    uint8_t ttl = 0;
+    uint8_t proto = 0;
+};
+inline void write_ipv4(uint8_t* p, const Ipv4Fields& f, const uint8_t* src4, const uint8_t* dst4) {
+    p[0] = 0x45;
+    p[1] = f.tos;
+    net::store_be16(p + 2, f.total_len);
+    net::store_be16(p + 4, f.id);
+    net::store_be16(p + 6, static_cast<uint16_t>((f.df ? 0x4000 : 0) | (f.mf ? 0x2000 : 0) |
+                                                 (f.frag_off & 0x1fff)));
+    p[8] = f.ttl;
+    p[9] = f.proto;
+    __builtin_memcpy(p + 12, src4, 4);
+    __builtin_memcpy(p + 16, dst4, 4);
+    set_ipv4_checksum(p, kIpv4HdrLen);
+}
+
+/// Writes a 40-byte IPv6 header (flow label 0, RFC 7915 §4.1).
+inline void write_ipv6(uint8_t* p, uint8_t tclass, uint16_t payload_len, uint8_t next_header,
+                       uint8_t hop_limit, const uint8_t* src6, const uint8_t* dst6) {
+    net::store_be32(p, 6u << 28 | uint32_t{tclass} << 20);
+    net::store_be16(p + 4, payload_len);
+    p[6] = next_header;
+    p[7] = hop_limit;
+    __builtin_memcpy(p + 8, src6, 16);
+    __builtin_memcpy(p + 24, dst6, 16);
+}
+
+/// Writes an 8-byte IPv6 Fragment Header (RFC 8200 §4.5).
+inline void write_frag_header(uint8_t* p, uint8_t next_header, uint16_t frag_off, bool mf,
+                              uint32_t id) {
+    p[0] = next_header;
+    p[1] = 0;
+    net::store_be16(p + 2, static_cast<uint16_t>(frag_off << 3 | (mf ? 1 : 0)));
+    net::store_be32(p + 4, id);
+}
+
+}  // namespace strait::xlat::wire
