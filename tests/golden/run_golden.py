@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""pcap golden runner: replays captures through straitd on net_pcap ports and compares
+what it sends, packet by packet, with expected captures.
+
+Usage:
+    run_golden.py --straitd BUILD/straitd CASE_DIR [--unordered] [--keep]
+
+A case is a folder (see tests/golden/foundation/ for one, and its gen.py for how to
+build the captures with scapy):
+
+    config.json             straitd config for the case. The runner owns the port
+                            plumbing: it sets ports.inside/outside "device" (net_pcap0 /
+                            net_pcap1) and "devargs" (rx_pcap=..., tx_pcap=...), and
+                            supplies eal_args (--no-huge, a unique --file-prefix, two lcores)
+                            and api_listen "" unless the case sets them.
+    inside.in.pcap          frames arriving on the inside port (missing: none)
+    outside.in.pcap         frames arriving on the outside port (missing: none)
+    inside.expected.pcap    frames straitd must send on the inside port (missing: none)
+    outside.expected.pcap   frames straitd must send on the outside port (missing: none)
+    expected_drops.json     optional {"drop_label": count}: the final drop counters must
+                            be exactly these (labels from include/strait/util/drop_reasons.h)
+
+straitd runs with --exit-when-idle 1000: it stops one second after the last frame is read
+and its TX captures are closed. The comparison is byte for byte and in order per port
+(--unordered compares as multisets, for cases where two flows may interleave). On a
+mismatch it prints scapy's show() of both packets, a diff of the two, and both in hex.
+Exit status: 0 pass, 1 mismatch, 2 straitd failed.
+
+net_pcap ports have fixed MACs: inside (port 0) 02:70:63:61:70:00, outside (port 1)
+02:70:63:61:70:01. Build captures addressed to those (straitd cannot override a net_pcap
+MAC: the PMD refuses rte_eth_dev_default_mac_addr_set).
+
+To add a suite of cases (e.g. tests/golden/xlat/): write a gen.py that writes case folders,
+check the folders in, and register one meson test per case:
+    test('xlat_' + name, python3, args: [golden_runner, '--straitd', straitd, dir / name],
+         suite: 'golden', timeout: 120)
+(`golden_runner` and `python3` are defined in tests/golden/meson.build.)
+"""
+import argparse
+import difflib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+from scapy.all import Ether, conf, rdpcap
+
+conf.verb = 0
+INSIDE_MAC = "02:70:63:61:70:00"
+OUTSIDE_MAC = "02:70:63:61:70:01"
+PORTS = ("inside", "outside")
+DEFAULT_EAL = ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "--lcores=0@0,1@1",
+               "--log-level=*:notice"]
+
+
+def empty_pcap(path):
+    with open(path, "wb") as f:  # pcap global header, Ethernet link type
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+
+
+def runtime_dir(prefix):
+    base = "/var/run/dpdk" if os.geteuid() == 0 else os.path.join(
+        os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
+    return os.path.join(base, prefix)
+
+
+def write_config(case, work, prefix):
+    with open(os.path.join(case, "config.json")) as f:
+        cfg = json.load(f)
+    eal = cfg.get("eal_args", DEFAULT_EAL)
+    cfg["eal_args"] = [a for a in eal if not a.startswith("--file-prefix")] + [
+        "--file-prefix=" + prefix]
+    cfg.setdefault("api_listen", "")
+    ports = cfg.setdefault("ports", {})
+    for i, port in enumerate(PORTS):
+        rx = os.path.join(case, port + ".in.pcap")
+        if not os.path.exists(rx):
+            rx = os.path.join(work, port + ".empty.pcap")
+            empty_pcap(rx)
+        p = ports.setdefault(port, {})
+        p["device"] = f"net_pcap{i}"
+        p["devargs"] = f"rx_pcap={rx},tx_pcap={os.path.join(work, port + '.out.pcap')}"
+    path = os.path.join(work, "config.json")
+    with open(path, "w") as f:
+        json.dump(cfg, f, indent=2)
+    return path
+
+
+def run_straitd(straitd, config, work):
+    log_path = os.path.join(work, "straitd.log")
+    with open(log_path, "w") as log:
+        try:
+            rc = subprocess.run([straitd, "--config", config, "--exit-when-idle", "1000"],
+                                stdout=log, stderr=subprocess.STDOUT, timeout=90).returncode
+        except subprocess.TimeoutExpired:
+            rc = "timeout"
+    with open(log_path) as f:
+        text = f.read()
+    return rc, text
+
+
+def final_drops(log_text):
+    if "final counters:\n" not in log_text:
+        return None
+    return json.loads(log_text.split("final counters:\n", 1)[1]).get("drops", {})
+
+
+def show(pkt):
+    return pkt.show(dump=True) if pkt is not None else "(no packet)\n"
+
+
+def report(port, index, got, want):
+    print(f"--- {port} packet #{index}: got {'nothing' if got is None else len(bytes(got))} "
+          f"bytes, want {'nothing' if want is None else len(bytes(want))} bytes")
+    g, w = show(got), show(want)
+    print("expected:\n" + w + "got:\n" + g)
+    diff = difflib.unified_diff(w.splitlines(), g.splitlines(), "expected", "got", lineterm="")
+    print("\n".join(diff))
+    for name, p in (("expected", want), ("got", got)):
+        if p is not None:
+            print(f"{name} hex: {bytes(p).hex(' ')}")
+
+
+def compare(port, got, want, unordered):
+    """Returns the number of mismatches, printing each."""
+    bad = 0
+    if unordered:
+        remaining = [bytes(p) for p in got]
+        for i, w in enumerate(want):
+            if bytes(w) in remaining:
+                remaining.remove(bytes(w))
+            else:
+                bad += 1
+                report(port, i, None, w)
+        for i, g in enumerate(remaining):
+            bad += 1
+            report(port, i, Ether(g), None)
+        return bad
+    for i in range(max(len(got), len(want))):
+        g = got[i] if i < len(got) else None
+        w = want[i] if i < len(want) else None
+        if g is None or w is None or bytes(g) != bytes(w):
+            bad += 1
+            report(port, i, g, w)
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--straitd", required=True)
+    ap.add_argument("--unordered", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("case")
+    args = ap.parse_args()
+    case = os.path.abspath(args.case)
+    name = os.path.basename(case)
+    work = tempfile.mkdtemp(prefix=f"strait-golden-{name}-")
+    prefix = f"strait-golden-{os.getpid()}"
+    try:
+        rc, log_text = run_straitd(args.straitd, write_config(case, work, prefix), work)
+        if rc != 0:
+            print(f"golden {name}: straitd exited with {rc}\n{log_text}")
+            return 2
+        bad = 0
+        for port in PORTS:
+            out = os.path.join(work, port + ".out.pcap")
+            exp = os.path.join(case, port + ".expected.pcap")
+            got = list(rdpcap(out)) if os.path.exists(out) else []
+            want = list(rdpcap(exp)) if os.path.exists(exp) else []
+            n = compare(port, got, want, args.unordered)
+            print(f"golden {name}: {port}: {len(got)} sent, {len(want)} expected, "
+                  f"{n} mismatched")
+            bad += n
+        drops_path = os.path.join(case, "expected_drops.json")
+        if os.path.exists(drops_path):
+            with open(drops_path) as f:
+                want_drops = json.load(f)
+            got_drops = final_drops(log_text)
+            if got_drops != want_drops:
+                bad += 1
+                print(f"golden {name}: drop counters differ\n  expected {want_drops}\n"
+                      f"  got      {got_drops}")
+            else:
+                print(f"golden {name}: drops {got_drops}")
+        if bad:
+            print(f"golden {name}: FAIL; straitd log:\n{log_text}")
+            return 1
+        print(f"golden {name}: PASS")
+        return 0
+    finally:
+        shutil.rmtree(runtime_dir(prefix), ignore_errors=True)
+        if args.keep:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
