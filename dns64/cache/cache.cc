@@ -10,6 +10,18 @@
 
 namespace strait::dns64 {
 
+namespace {
+/// MurmurHash3 finaliser: spreads FNV's weak low bits over the set index.
+inline uint64_t mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h ? h : 1;  // never 0: tag 0 marks an empty slot
+}
+}  // namespace
+
 using net::load_be32;
 using net::store_be16;
 using net::store_be32;
@@ -21,7 +33,7 @@ void make_cache_key(CacheKey& k, const wire::Query& q, uint8_t flags, uint8_t pr
     store_be16(k.bytes + 4, q.qclass);
     std::memcpy(k.bytes + CacheKey::kFixed, q.lname, q.qname_len);
     k.len = CacheKey::kFixed + q.qname_len;
-    k.hash = fnv1a(k.bytes, k.len);
+    k.hash = mix(fnv1a(k.bytes, k.len));
 }
 
 void make_cache_key(CacheKey& k, const uint8_t* qname, std::size_t qname_len, uint16_t qtype,
@@ -35,7 +47,7 @@ void make_cache_key(CacheKey& k, const uint8_t* qname, std::size_t qname_len, ui
         k.bytes[CacheKey::kFixed + i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
     }
     k.len = CacheKey::kFixed + qname_len;
-    k.hash = fnv1a(k.bytes, k.len);
+    k.hash = mix(fnv1a(k.bytes, k.len));
 }
 
 void Cache::configure(std::size_t entries, uint32_t max_ttl, uint32_t negative_max_ttl) {
@@ -47,6 +59,7 @@ void Cache::configure(std::size_t entries, uint32_t max_ttl, uint32_t negative_m
         while (sets * kWays < entries) sets <<= 1;
     }
     slots_ = std::vector<Slot>(sets * kWays);
+    tags_.assign(sets * kWays, 0);
     set_mask_ = sets ? sets - 1 : 0;
     ++gen_;
     capacity_.v.store(slots_.size(), std::memory_order_relaxed);
@@ -70,10 +83,12 @@ void Cache::sync_flush() {
 bool Cache::find(const CacheKey& k, uint64_t now_ns, Hit& hit) {
     if (slots_.empty()) return false;
     sync_flush();
-    Slot* set = &slots_[(k.hash & set_mask_) * kWays];
+    const std::size_t base = (k.hash & set_mask_) * kWays;
+    const uint64_t* tags = &tags_[base];
     for (std::size_t w = 0; w < kWays; ++w) {
-        Slot& s = set[w];
-        if (s.hash != k.hash || s.key_len != k.len || !live(s, now_ns)) continue;
+        if (tags[w] != k.hash) continue;
+        Slot& s = slots_[base + w];
+        if (s.key_len != k.len || !live(s, now_ns)) continue;
         if (std::memcmp(s.blob.get(), k.bytes, k.len) != 0) continue;
         s.last_used = ++tick_;
         hit = Hit{s.blob.get() + s.key_len, s.ans_len, s.ttl_off, s.nttl, s.inserted_ns};
@@ -150,11 +165,13 @@ void Cache::insert(const CacheKey& k, wire::Bytes answer, uint64_t now_ns) {
     const uint32_t ttl = scan_ttls(*slot, ans, answer.size());
     if (ttl == 0) {
         slot->gen = 0;  // leave it dead
+        tags_[static_cast<std::size_t>(slot - slots_.data())] = 0;
         uncacheable_.add(1);
         return;
     }
     std::memcpy(slot->blob.get(), k.bytes, k.len);
     slot->hash = k.hash;
+    tags_[static_cast<std::size_t>(slot - slots_.data())] = k.hash;
     slot->key_len = static_cast<uint16_t>(k.len);
     slot->ans_len = static_cast<uint16_t>(answer.size());
     slot->inserted_ns = now_ns;

@@ -49,7 +49,7 @@ struct CacheStats {
 /// Thread: DNS64 lcore only, except request_flush() and stats() (any thread).
 class Cache {
 public:
-    static constexpr std::size_t kWays = 4;
+    static constexpr std::size_t kWays = 8;  ///< one 64-byte line of tags per set
     static constexpr std::size_t kMaxTtls = 24;  ///< records patched per answer
     static constexpr std::size_t kMaxAnswer = 4096;
 
@@ -114,6 +114,7 @@ private:
     uint32_t scan_ttls(Slot& s, uint8_t* ans, std::size_t len) const;
 
     std::vector<Slot> slots_;
+    std::vector<uint64_t> tags_;  // key hash per slot, probed first: one cache line per set
     std::size_t set_mask_ = 0;
     uint32_t max_ttl_ = 0;
     uint32_t neg_max_ttl_ = 0;

@@ -95,15 +95,18 @@ protected:
     SmallCacheTest() : CacheTest(cfg()) {}
     static Dns64Config cfg() {
         Dns64Config c = base_config();
-        c.cache_entries = 4;  // one set of four ways
+        c.cache_entries = Cache::kWays;  // a single set
         return c;
     }
 };
 
 TEST_F(SmallCacheTest, LeastRecentlyUsedIsEvicted) {
-    for (const char* n : {"a.example.", "b.example.", "c.example.", "d.example."}) fill(n);
+    for (const char* n : {"a.example.", "b.example.", "c.example.", "d.example.", "e.example.",
+                          "f.example.", "g.example.", "h.example."}) {
+        fill(n);
+    }
     ask(make_query("a.example.", LDNS_RR_TYPE_AAAA));  // a is now recently used
-    fill("e.example.");
+    fill("i.example.");
     EXPECT_EQ(eng_.cache_stats().evictions, 1u);
     std::size_t ups = out_.upstream.size();
     ask(make_query("a.example.", LDNS_RR_TYPE_AAAA));
