@@ -2,20 +2,42 @@
 // SIIT address mapping: EAMT longest-prefix match, RFC 6052 fallback, hairpin detection.
 #include "siit_mapper.h"
 
+#include "strait/net/bytes.h"
 #include "strait/net/rfc6052.h"
 
 namespace strait::xlat {
 namespace {
 constexpr DropReason kOk = DropReason::Count_;
+
+uint64_t half_mask(int bits) {  // top `bits` (0..64) of a 64-bit half
+    return bits <= 0 ? 0 : bits >= 64 ? ~uint64_t{0} : ~uint64_t{0} << (64 - bits);
+}
+uint64_t load_be64(const uint8_t* p) {
+    return uint64_t{net::load_be32(p)} << 32 | net::load_be32(p + 4);
+}
+}  // namespace
+
+SiitMapper::SiitMapper(const Eamt& eamt, const net::Ipv6Prefix& pool6, bool allow_non_global)
+    : eamt_(&eamt), pool6_(pool6) {
+    mask_hi_ = half_mask(pool6.len);
+    mask_lo_ = half_mask(pool6.len - 64);
+    pool_hi_ = load_be64(pool6.addr.b.data()) & mask_hi_;
+    pool_lo_ = load_be64(pool6.addr.b.data() + 8) & mask_lo_;
+    check_global_ = !allow_non_global && net::is_well_known_prefix(pool6);
+}
+
+bool SiitMapper::in_pool6(const net::Ipv6Addr& a) const {
+    return pool6_.len != 0 && (load_be64(a.b.data()) & mask_hi_) == pool_hi_ &&
+           (load_be64(a.b.data() + 8) & mask_lo_) == pool_lo_;
 }
 
 DropReason SiitMapper::addr_v6_to_v4(const net::Ipv6Addr& a, net::Ipv4Addr& out,
                                      bool& via_pool6) const {
     via_pool6 = false;
     if (eamt_->lookup_v6(a.b.data(), out.b.data())) return kOk;
-    if (pool6_.len == 0 || !pool6_.contains(a)) return DropReason::XlatNoMapping;
+    if (!in_pool6(a)) return DropReason::XlatNoMapping;
     net::extract_ipv4(pool6_, a.b.data(), out.b.data());
-    if (!net::embedding_allowed(pool6_, out, allow_non_global_)) {
+    if (check_global_ && !net::is_global_ipv4(out)) {
         return DropReason::XlatNonGlobalInWkp;
     }
     via_pool6 = true;
@@ -26,7 +48,7 @@ DropReason SiitMapper::addr_v4_to_v6(const net::Ipv4Addr& a, net::Ipv6Addr& out,
                                      bool use_eamt) const {
     if (use_eamt && eamt_->lookup_v4(a.b.data(), out.b.data())) return kOk;
     if (pool6_.len == 0) return DropReason::XlatNoMapping;
-    if (!net::embedding_allowed(pool6_, a, allow_non_global_)) {
+    if (check_global_ && !net::is_global_ipv4(a)) {
         return DropReason::XlatNonGlobalInWkp;
     }
     net::embed_ipv4(pool6_, a.b.data(), out.b.data());

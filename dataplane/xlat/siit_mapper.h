@@ -15,8 +15,7 @@ class SiitMapper {
 public:
     /// `pool6.len == 0` means no pool6 (EAMT only). `pool6` must satisfy validate_pref64.
     /// `allow_non_global_in_wkp`: RFC 6052 §3.1 lab override for 64:ff9b::/96.
-    SiitMapper(const Eamt& eamt, const net::Ipv6Prefix& pool6, bool allow_non_global_in_wkp)
-        : eamt_(&eamt), pool6_(pool6), allow_non_global_(allow_non_global_in_wkp) {}
+    SiitMapper(const Eamt& eamt, const net::Ipv6Prefix& pool6, bool allow_non_global_in_wkp);
 
     /// RFC 7757 §3.2 / RFC 7915 §5.1: source and destination through the EAMT, else
     /// extracted from pool6; neither -> Drop(XlatNoMapping). Outer packets whose pool6
@@ -31,9 +30,12 @@ private:
     DropReason addr_v6_to_v4(const net::Ipv6Addr& a, net::Ipv4Addr& out, bool& via_pool6) const;
     DropReason addr_v4_to_v6(const net::Ipv4Addr& a, net::Ipv6Addr& out, bool use_eamt) const;
 
+    bool in_pool6(const net::Ipv6Addr& a) const;
+
     const Eamt* eamt_;
     net::Ipv6Prefix pool6_;
-    bool allow_non_global_;
+    uint64_t pool_hi_ = 0, pool_lo_ = 0, mask_hi_ = 0, mask_lo_ = 0;  // pool6 as masked halves
+    bool check_global_ = false;  // pool6 is the WKP and no lab override (RFC 6052 §3.1)
 };
 
 }  // namespace strait::xlat

@@ -148,7 +148,9 @@ Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
     V4Ip& ip = plan.ip;
     if (const DropReason r = parse_v4(pkt.data, pkt.len, ip); r != kOk) return Outcome::drop(r);
     if (ip.total_len > pkt.len) return Outcome::drop(DropReason::Ipv4Truncated);
-    if (net::checksum(pkt.data, ip.ihl) != 0) return Outcome::drop(DropReason::Ipv4BadChecksum);
+    if (net::csum_fold(wire::sum_words32(pkt.data, ip.ihl / 4)) != 0xffff) {
+        return Outcome::drop(DropReason::Ipv4BadChecksum);
+    }
     pkt.truncate(ip.total_len);  // drop Ethernet padding
     plan.l4_avail = ip.total_len - ip.ihl;
     fill_flow(ip, plan.flow);
@@ -197,14 +199,12 @@ namespace {
 
 // Folded sum of the address words and ports a checksum covers, IPv4 side.
 uint16_t flow_sum_v4(const Flow4& f, bool ports) {
-    uint32_t s = net::csum_add_bytes(0, f.src.b.data(), 4);
-    s = net::csum_add_bytes(s, f.dst.b.data(), 4);
+    uint32_t s = wire::sum_words32(f.src.b.data(), 1) + wire::sum_words32(f.dst.b.data(), 1);
     if (ports) s += uint32_t{f.src_port} + f.dst_port;
     return net::csum_fold(s);
 }
 uint16_t flow_sum_v6(const Flow6& f, bool ports) {
-    uint32_t s = net::csum_add_bytes(0, f.src.b.data(), 16);
-    s = net::csum_add_bytes(s, f.dst.b.data(), 16);
+    uint32_t s = wire::sum_words32(f.src.b.data(), 4) + wire::sum_words32(f.dst.b.data(), 4);
     if (ports) s += uint32_t{f.src_port} + f.dst_port;
     return net::csum_fold(s);
 }

@@ -31,6 +31,16 @@ constexpr int l4_checksum_offset(uint8_t proto) {
     return proto == kProtoTcp ? 16 : proto == kProtoUdp ? 6 : -1;
 }
 
+/// Unfolded one's-complement sum of `n4` 32-bit big-endian words (addresses, headers):
+/// 4 bytes per add instead of 2, folded later by csum_fold.
+inline uint32_t sum_words32(const uint8_t* p, unsigned n4) {
+    uint64_t s = 0;
+    for (unsigned i = 0; i < n4; ++i) s += net::load_be32(p + 4 * i);
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffff) + (s >> 16);  // <= 0x1fffe + carry: fits, csum_fold finishes
+    return static_cast<uint32_t>(s);
+}
+
 /// Folded one's-complement sum of a byte range (not complemented).
 inline uint16_t sum16(const uint8_t* p, uint32_t len, uint32_t init = 0) {
     return net::csum_fold(net::csum_add_bytes(init, p, len));
@@ -72,7 +82,12 @@ inline void write_ipv4(uint8_t* p, const Ipv4Fields& f, const uint8_t* src4, con
     p[9] = f.proto;
     __builtin_memcpy(p + 12, src4, 4);
     __builtin_memcpy(p + 16, dst4, 4);
-    set_ipv4_checksum(p, kIpv4HdrLen);
+    // Checksum from the field values, not by re-reading the bytes just stored (that read
+    // would stall on store forwarding).
+    uint32_t s = 0x4500u + f.tos + f.total_len + f.id + net::load_be16(p + 6) +
+                 (uint32_t{f.ttl} << 8 | f.proto);
+    s += sum_words32(src4, 1) + sum_words32(dst4, 1);
+    net::store_be16(p + 10, static_cast<uint16_t>(~net::csum_fold(s)));
 }
 
 /// Writes a 40-byte IPv6 header (flow label 0, RFC 7915 §4.1).
