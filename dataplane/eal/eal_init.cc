@@ -7,6 +7,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace strait::dp {
@@ -19,8 +20,16 @@ std::vector<std::string> build_eal_args(const config::StartupConfig& cfg,
     for (const config::PortConfig* p : {&cfg.inside, &cfg.outside}) {
         if (p->devargs.empty()) continue;
         std::string vdev = p->device + "," + p->devargs;
-        if (p->device.rfind("net_af_packet", 0) == 0 && p->devargs.find("qpairs=") == std::string::npos) {
-            vdev += ",qpairs=" + std::to_string(queues);
+        if (p->device.rfind("net_af_packet", 0) == 0) {
+            if (p->devargs.find("qpairs=") == std::string::npos) {
+                vdev += ",qpairs=" + std::to_string(queues);
+            }
+            // One ring frame must hold what the mbuf can: the kernel cuts frames to it.
+            if (p->devargs.find("framesz=") == std::string::npos) {
+                // The PMD walks frames at a framesz stride: one frame per page-aligned block.
+                const unsigned frame = std::max(4096u, cfg.mbuf_data_room / 4096u * 4096u);
+                vdev += ",framesz=" + std::to_string(frame) + ",blocksz=" + std::to_string(frame);
+            }
         }
         args.push_back("--vdev=" + vdev);
     }
