@@ -89,9 +89,11 @@ bool Cache::find(const CacheKey& k, uint64_t now_ns, Hit& hit) {
         if (tags[w] != k.hash) continue;
         Slot& s = slots_[base + w];
         if (s.key_len != k.len || !live(s, now_ns)) continue;
-        if (std::memcmp(s.blob.get(), k.bytes, k.len) != 0) continue;
+        if (std::memcmp(s.blob.get() + kOffsBytes, k.bytes, k.len) != 0) continue;
         s.last_used = ++tick_;
-        hit = Hit{s.blob.get() + s.key_len, s.ans_len, s.ttl_off, s.nttl, s.inserted_ns};
+        // The blob starts with the TTL offsets (new[] alignment), then key, then answer.
+        hit = Hit{s.blob.get() + kOffsBytes + s.key_len, s.ans_len, s.blob.get(), s.nttl,
+                  s.inserted_ns};
         return true;
     }
     return false;
@@ -108,7 +110,7 @@ Cache::Slot& Cache::victim(std::size_t set, uint64_t now_ns) {
     return *best;
 }
 
-uint32_t Cache::scan_ttls(Slot& s, uint8_t* ans, std::size_t len) const {
+uint32_t Cache::scan_ttls(Slot& s, uint16_t* offs, uint8_t* ans, std::size_t len) const {
     const wire::Bytes m(ans, len);
     wire::Header h;
     if (!wire::read_header(m, h) || (h.flags & wire::kFlagTc)) return 0;
@@ -131,7 +133,7 @@ uint32_t Cache::scan_ttls(Slot& s, uint8_t* ans, std::size_t len) const {
             t = std::min(t, load_be32(ans + r.rdata_off + r.rdlen - 4));  // RFC 2308 §5
         }
         store_be32(ans + r.ttl_off, t);
-        s.ttl_off[s.nttl++] = static_cast<uint16_t>(r.ttl_off);
+        offs[s.nttl++] = static_cast<uint16_t>(r.ttl_off);
         ttl = std::min(ttl, t);
     }
     return ttl == UINT32_MAX ? 0 : ttl;
@@ -149,27 +151,30 @@ void Cache::insert(const CacheKey& k, wire::Bytes answer, uint64_t now_ns) {
     for (std::size_t w = 0; w < kWays && !slot; ++w) {
         Slot& s = slots_[set * kWays + w];
         if (s.hash == k.hash && s.key_len == k.len && s.blob &&
-            std::memcmp(s.blob.get(), k.bytes, k.len) == 0) {
+            std::memcmp(s.blob.get() + kOffsBytes, k.bytes, k.len) == 0) {
             slot = &s;  // refresh in place
         }
     }
     if (!slot) slot = &victim(set, now_ns);
-    const std::size_t need = k.len + answer.size();
+    const std::size_t need = k.len + kOffsBytes + answer.size();
     if (slot->blob_cap < need) {
         bytes_.add(need - slot->blob_cap);
         slot->blob = std::make_unique<uint8_t[]>(need);  // miss path: allocation allowed
         slot->blob_cap = static_cast<uint32_t>(need);
     }
-    uint8_t* ans = slot->blob.get() + k.len;
+    uint8_t* offs = slot->blob.get();
+    uint8_t* ans = offs + kOffsBytes + k.len;
     std::memcpy(ans, answer.data(), answer.size());
-    const uint32_t ttl = scan_ttls(*slot, ans, answer.size());
+    uint16_t tmp[kMaxTtls];
+    const uint32_t ttl = scan_ttls(*slot, tmp, ans, answer.size());
+    std::memcpy(offs, tmp, sizeof tmp);
     if (ttl == 0) {
         slot->gen = 0;  // leave it dead
         tags_[static_cast<std::size_t>(slot - slots_.data())] = 0;
         uncacheable_.add(1);
         return;
     }
-    std::memcpy(slot->blob.get(), k.bytes, k.len);
+    std::memcpy(slot->blob.get() + kOffsBytes, k.bytes, k.len);
     slot->hash = k.hash;
     tags_[static_cast<std::size_t>(slot - slots_.data())] = k.hash;
     slot->key_len = static_cast<uint16_t>(k.len);
@@ -190,7 +195,9 @@ void Cache::render(const Hit& hit, wire::Bytes m, const wire::Query& q, uint64_t
     std::memcpy(out + wire::kHeaderLen, m.data() + wire::kHeaderLen, q.qname_len);
     const uint32_t elapsed = static_cast<uint32_t>((now_ns - hit.inserted_ns) / 1'000'000'000ull);
     for (std::size_t i = 0; i < hit.nttl; ++i) {
-        uint8_t* p = out + hit.ttl_offs[i];
+        uint16_t off;
+        std::memcpy(&off, hit.ttl_offs + i * sizeof off, sizeof off);
+        uint8_t* p = out + off;
         const uint32_t t = load_be32(p);
         store_be32(p, t > elapsed ? t - elapsed : 0);
     }

@@ -57,7 +57,7 @@ public:
     struct Hit {
         const uint8_t* answer;
         std::size_t len;
-        const uint16_t* ttl_offs;
+        const uint8_t* ttl_offs;  ///< nttl native-endian uint16 offsets (memcpy to read)
         std::size_t nttl;
         uint64_t inserted_ns;
     };
@@ -88,7 +88,8 @@ public:
                        uint8_t* out) noexcept;
 
 private:
-    struct Slot {
+    /// 64 bytes: one cache line per probe; TTL offsets live in the blob next to the answer.
+    struct alignas(64) Slot {
         uint64_t hash = 0;
         uint64_t expire_ns = 0;
         uint64_t inserted_ns = 0;
@@ -97,9 +98,8 @@ private:
         uint16_t key_len = 0;
         uint16_t ans_len = 0;
         uint16_t nttl = 0;
-        uint16_t ttl_off[kMaxTtls] = {};
         uint32_t blob_cap = 0;
-        std::unique_ptr<uint8_t[]> blob;  // key bytes then answer bytes
+        std::unique_ptr<uint8_t[]> blob;  // key, kMaxTtls TTL offsets (uint16), answer
     };
     struct Counter {
         std::atomic<uint64_t> v{0};
@@ -111,7 +111,8 @@ private:
     void sync_flush();
     Slot& victim(std::size_t set, uint64_t now_ns);
     /// Fills TTL offsets, clamps stored TTLs, returns the entry TTL; 0 = uncacheable.
-    uint32_t scan_ttls(Slot& s, uint8_t* ans, std::size_t len) const;
+    uint32_t scan_ttls(Slot& s, uint16_t* offs, uint8_t* ans, std::size_t len) const;
+    static constexpr std::size_t kOffsBytes = kMaxTtls * sizeof(uint16_t);
 
     std::vector<Slot> slots_;
     std::vector<uint64_t> tags_;  // key hash per slot, probed first: one cache line per set
