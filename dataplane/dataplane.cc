@@ -7,6 +7,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include <chrono>
 #include <cstring>
@@ -17,6 +18,9 @@
 #include "dataplane/nbr/neighbor_table.h"
 #include "dataplane/xlat/eamt.h"
 #include "dataplane/xlat/siit_mapper.h"
+#include "dns64/dns64_lcore.h"
+#include "dns64/engine.h"
+#include "dns64/upstream/rng.h"
 
 namespace strait::dp {
 
@@ -32,6 +36,12 @@ struct Dataplane::Impl {
     xlat::XlatConfig xcfg;
     xlat::Eamt eamt;
     std::unique_ptr<xlat::SiitMapper> siit;
+    // DNS64 (present iff cfg.dns64): engine, its RNG, the handoff ring and its lcore.
+    std::unique_ptr<dns64::SystemRng> dns_rng;
+    std::unique_ptr<dns64::Engine> dns_engine;
+    rte_ring* dns_ring = nullptr;
+    dns64::Dns64LcoreConfig dns_cfg;
+    unsigned dns_lcore = 0;
     std::atomic<bool> stop{false};
     bool running = false;
     bool eal_up = false;
@@ -134,17 +144,78 @@ Status setup_translation(Dataplane::Impl& d) {
     return Ok{};
 }
 
+/// Workers take the first EAL worker lcores, the DNS64 lcore (if any) the next one.
 Status pick_lcores(Dataplane::Impl& d) {
+    const unsigned want = d.cfg.startup.workers + (d.cfg.dns64 ? 1 : 0);
+    std::vector<unsigned> got;
     unsigned lcore;
     RTE_LCORE_FOREACH_WORKER(lcore) {
-        if (d.worker_lcores.size() < d.cfg.startup.workers) d.worker_lcores.push_back(lcore);
+        if (got.size() < want) got.push_back(lcore);
     }
-    if (d.worker_lcores.size() < d.cfg.startup.workers) {
-        return invalid("/workers", "needs " + std::to_string(d.cfg.startup.workers) +
-                                       " worker lcores besides the main lcore; EAL has " +
-                                       std::to_string(d.worker_lcores.size()) +
-                                       " (set --lcores in eal_args)");
+    if (got.size() < want) {
+        return invalid("/workers", "needs " + std::to_string(want) +
+                                       " lcores besides the main lcore (workers" +
+                                       (d.cfg.dns64 ? " + DNS64" : "") + "); EAL has " +
+                                       std::to_string(got.size()) + " (set --lcores in eal_args)");
     }
+    if (d.cfg.dns64) {
+        d.dns_lcore = got.back();
+        got.pop_back();
+    }
+    d.worker_lcores = std::move(got);
+    return Ok{};
+}
+
+/// Marks the DNS64 service addresses on the inside port (adding those it does not own,
+/// as /128s it answers NDP for) and the upstream source ports on the outside port.
+void steer_dns64(Dataplane::Impl& d) {
+    const dns64::Dns64Config& dc = *d.cfg.dns64;
+    pkt::LocalAddrs& in = d.ports[0].local;
+    for (const auto& a : dc.service) {
+        unsigned idx = in.n6;
+        for (unsigned k = 0; k < in.n6; ++k) {
+            if (in.v6[k] == a) idx = k;
+        }
+        if (idx == in.n6 && in.n6 < pkt::LocalAddrs::kMax) {
+            in.v6_len[in.n6] = 128;
+            in.v6[in.n6++] = a;
+        }
+        if (idx < pkt::LocalAddrs::kMax) in.dns_service_mask |= static_cast<uint8_t>(1u << idx);
+    }
+    d.ports[1].local.dns_port_min = dc.source_port_min;
+    d.ports[1].local.dns_port_max = dc.source_port_max;
+}
+
+/// Engine, ring and lcore config for DNS64 (RFC 6147), before any lcore runs.
+Status setup_dns64(Dataplane::Impl& d) {
+    if (!d.cfg.dns64) return Ok{};
+    const auto& s = d.cfg.startup;
+    for (int p = 0; p < 2; ++p) {
+        if (d.setup[p].nb_tx <= s.workers) {
+            return Error{ErrorCode::Unavailable, "/dns64_lcore",
+                         "port has no spare TX queue for the DNS64 lcore"};
+        }
+    }
+    d.dns_ring = rte_ring_create("strait_dns64", s.dns64_ring_size, rte_socket_id(),
+                                 RING_F_SC_DEQ);
+    if (d.dns_ring == nullptr) return Error{ErrorCode::Unavailable, "/dns64_ring_size", "no ring"};
+    steer_dns64(d);
+    d.dns_rng = std::make_unique<dns64::SystemRng>();
+    d.dns_engine = std::make_unique<dns64::Engine>(*d.cfg.dns64, *d.dns_rng);
+    dns64::Dns64LcoreConfig& c = d.dns_cfg;
+    c.ports[0] = &d.ports[0];
+    c.ports[1] = &d.ports[1];
+    c.txq[0] = c.txq[1] = static_cast<uint16_t>(s.workers);
+    c.mtu[0] = s.inside.mtu;
+    c.mtu[1] = s.outside.mtu;
+    c.ring = d.dns_ring;
+    c.pool = d.pool;
+    c.counters = &d.counters[s.workers];
+    c.engine = d.dns_engine.get();
+    c.idle_polls = s.dns64_idle_polls;
+    c.idle_sleep_us = s.dns64_idle_sleep_us;
+    c.stop = &d.stop;
+    for (auto& w : d.workers) w.dns64_ring = d.dns_ring;
     return Ok{};
 }
 
@@ -161,23 +232,46 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& cfg,
     std::unique_ptr<Dataplane> dp(new Dataplane(std::move(d)));
     Impl& i = *dp->impl_;
     if (auto st = pick_lcores(i); !st.ok()) return st.error();
-    i.pool = rte_pktmbuf_pool_create("strait_mbufs", s.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+    i.pool = rte_pktmbuf_pool_create("strait_mbufs", s.mbufs, 256, 0,
+                                     static_cast<uint16_t>(s.mbuf_data_room + RTE_PKTMBUF_HEADROOM),
                                      static_cast<int>(rte_socket_id()));
     if (i.pool == nullptr) return Error{ErrorCode::Unavailable, "/mbufs", "cannot create mbuf pool"};
     if (auto st = setup_ports(i); !st.ok()) return st.error();
     if (auto st = setup_translation(i); !st.ok()) return st.error();
     i.counters = static_cast<LcoreCounters*>(
-        rte_zmalloc("strait_counters", sizeof(LcoreCounters) * s.workers, 64));
+        rte_zmalloc("strait_counters", sizeof(LcoreCounters) * (s.workers + 1), 64));
     if (i.counters == nullptr) return Error{ErrorCode::Unavailable, "", "no memory for counters"};
     assign_queues(i);
+    if (auto st = setup_dns64(i); !st.ok()) return st.error();
     for (unsigned w = 0; w < s.workers; ++w) {
         rte_eal_remote_launch(worker_main, &i.workers[w], i.worker_lcores[w]);
     }
+    if (i.dns_engine) rte_eal_remote_launch(dns64::dns64_lcore_main, &i.dns_cfg, i.dns_lcore);
     i.running = true;
     return dp;
 }
 
 Dataplane::Dataplane(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+namespace {
+
+/// The DNS64 lcore's block plus the engine counters; ring_drops are the workers' RingFull
+/// drops (the DNS ring is the only handoff ring they use).
+void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
+    LcoreStats l = read_counters(i.counters[i.workers.size()]);
+    l.lcore = i.dns_lcore;
+    l.role = "dns64";
+    uint64_t ring_full = 0;
+    for (const auto& w : s.lcores) ring_full += w.drops[static_cast<unsigned>(DropReason::RingFull)];
+    s.lcores.push_back(l);
+    i.dns_engine->counters().for_each([&](std::string_view name, std::string_view help,
+                                          uint64_t v) {
+        if (name == "ring_drops") v += ring_full;
+        s.dns64.push_back({std::string(name), std::string(help), v});
+    });
+}
+
+}  // namespace
 
 Dataplane::~Dataplane() { stop(); }
 
@@ -193,6 +287,7 @@ StatsSnapshot Dataplane::stats() const {
         l.role = "worker";
         s.lcores.push_back(l);
     }
+    if (i.dns_engine) dns64_stats(i, s);
     const char* names[2] = {"inside", "outside"};
     for (int p = 0; p < 2 && i.pool; ++p) {
         rte_eth_stats es{};
@@ -213,6 +308,12 @@ StatsSnapshot Dataplane::stop() {
     for (int p = 0; p < 2; ++p) {
         if (i.nbr[p]) close_port(i.setup[p].port_id);
     }
+    if (i.dns_ring) {
+        dns64::drain_dns64_ring(i.dns_ring);
+        rte_ring_free(i.dns_ring);
+        i.dns_ring = nullptr;
+    }
+    i.dns_engine.reset();
     i.nbr[0].reset();
     i.nbr[1].reset();
     rte_free(i.counters);

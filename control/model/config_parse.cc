@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "control/model/dns64_config.h"
 #include "control/model/json_reader.h"
 #include "strait/net/rfc6052.h"
 
@@ -47,7 +48,18 @@ Status read_startup(ObjectReader& r, config::StartupConfig& s) {
     if (auto st = r.string("api_listen", s.api_listen); !st.ok()) return st;
     if (auto st = r.uint("idle_sleep_us", s.idle_sleep_us, 0, 100000); !st.ok()) return st;
     if (auto st = r.uint("mbufs", s.mbufs, 1023, 4u << 20); !st.ok()) return st;
+    if (auto st = r.uint("mbuf_data_room", s.mbuf_data_room, 2048, 65535 - 128); !st.ok()) {
+        return st;
+    }
     if (auto st = r.uint("neighbors", s.neighbors, 64, 1u << 20); !st.ok()) return st;
+    if (auto st = r.uint("dns64_idle_polls", s.dns64_idle_polls, 1, 1u << 30); !st.ok()) return st;
+    if (auto st = r.uint("dns64_idle_sleep_us", s.dns64_idle_sleep_us, 0, 100000); !st.ok()) {
+        return st;
+    }
+    if (auto st = r.uint("dns64_ring_size", s.dns64_ring_size, 64, 1u << 20); !st.ok()) return st;
+    if ((s.dns64_ring_size & (s.dns64_ring_size - 1)) != 0) {
+        return invalid("/dns64_ring_size", "must be a power of two");
+    }
     if (!r.has("ports")) return invalid("/ports", "required");
     ObjectReader ports(r.at("ports"), "/ports");
     if (!ports.ok()) return ports.error();
@@ -116,13 +128,42 @@ Status read_runtime(ObjectReader& r, config::RuntimeConfig& rt) {
     return Ok{};
 }
 
+/// The "dns64" object (RFC 6147 service): parsed by the DNS64 config library, then checked
+/// against the ports. The service defaults to the inside port's first address; other
+/// service addresses become extra inside addresses (NDP, echo) and need room there.
+Status read_dns64(ObjectReader& r, Config& c) {
+    if (!r.has("dns64")) {
+        if (c.startup.dns64_lcore) return invalid("/dns64", "required when dns64_lcore is true");
+        return Ok{};
+    }
+    if (r.has("dns64_lcore") && !c.startup.dns64_lcore) {
+        return invalid("/dns64_lcore", "must be true when a dns64 object is configured");
+    }
+    auto d = parse_dns64_config(r.at("dns64"), "/dns64");
+    if (!d) return d.error();
+    if (d->service.empty()) d->service.push_back(c.startup.inside.ipv6.front().addr);
+    std::size_t extra = 0;
+    for (const auto& a : d->service) {
+        bool own = false;
+        for (const auto& i : c.startup.inside.ipv6) own = own || i.addr == a;
+        extra += own ? 0 : 1;
+    }
+    if (c.startup.inside.ipv6.size() + extra > 4) {
+        return invalid("/dns64/service", "at most 4 inside addresses including DNS64 services");
+    }
+    c.startup.dns64_lcore = true;
+    c.dns64 = std::move(*d);
+    return Ok{};
+}
+
 }  // namespace
 
 Result<Config> parse_config(const json& doc) {
     ObjectReader r(doc, "");
     if (!r.ok()) return r.error();
     if (auto st = r.only({"eal_args", "workers", "dns64_lcore", "api_listen", "idle_sleep_us",
-                          "mbufs", "neighbors", "ports", "mode", "siit", "dns64",
+                          "mbufs", "mbuf_data_room", "neighbors", "ports", "mode", "siit", "dns64",
+                          "dns64_idle_polls", "dns64_idle_sleep_us", "dns64_ring_size",
                           "allow_non_global_in_wkp", "lowest_ipv6_mtu"});
         !st.ok()) {
         return st.error();
@@ -130,6 +171,7 @@ Result<Config> parse_config(const json& doc) {
     Config c;
     if (auto st = read_startup(r, c.startup); !st.ok()) return st.error();
     if (auto st = read_runtime(r, c.runtime); !st.ok()) return st.error();
+    if (auto st = read_dns64(r, c); !st.ok()) return st.error();
     return c;
 }
 
@@ -156,10 +198,13 @@ std::string_view embedded_default_config() {
     // AF_PACKET to gw-in (IPv6-only clients, 2001:db8:6::/64) and gw-out (IPv4 side,
     // 198.51.100.0/24). SIIT maps the client 2001:db8:6::10 to 192.0.2.10 and IPv4
     // servers into the network-specific prefix 2001:db8:64::/96 (RFC 6052 §3.1).
+    // DNS64 (RFC 6147) answers on 2001:db8:6::53 from the resolver 198.51.100.2, on a
+    // third lcore that shares CPU 0 with the main lcore (it sleeps when idle).
     return R"json({
-  "eal_args": ["--in-memory", "--no-pci", "--lcores=0@0,1@1", "--log-level=*:notice"],
+  "eal_args": ["--in-memory", "--no-pci", "--lcores=0@0,1@1,2@0", "--log-level=*:notice"],
   "workers": 1,
   "idle_sleep_us": 50,
+  "mbuf_data_room": 12288,
   "api_listen": "127.0.0.1:8080",
   "ports": {
     "inside":  {"device": "net_af_packet0", "devargs": "iface=gw-in",
@@ -171,6 +216,11 @@ std::string_view embedded_default_config() {
   "siit": {
     "pool6": "2001:db8:64::/96",
     "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]
+  },
+  "dns64": {
+    "service": ["2001:db8:6::53"],
+    "prefixes": ["2001:db8:64::/96"],
+    "upstreams": ["198.51.100.2"]
   }
 })json";
 }

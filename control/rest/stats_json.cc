@@ -44,7 +44,7 @@ json stats_to_json(const StatsSnapshot& s) {
                          {"ierrors", p.ierrors}, {"oerrors", p.oerrors},
                          {"rx_nombuf", p.rx_nombuf}});
     }
-    return {{"uptime_ms", s.uptime_ms},
+    json out = {{"uptime_ms", s.uptime_ms},
             {"totals",
              {{"rx", {{"inside", total.rx[0]}, {"outside", total.rx[1]}}},
               {"tx", {{"inside", total.tx[0]}, {"outside", total.tx[1]}}},
@@ -55,6 +55,12 @@ json stats_to_json(const StatsSnapshot& s) {
               {"drops", drops}}},
             {"ports", ports},
             {"lcores", lcores}};
+    if (!s.dns64.empty()) {
+        json d = json::object();
+        for (const auto& c : s.dns64) d[c.name] = c.value;
+        out["dns64"] = d;
+    }
+    return out;
 }
 
 std::string stats_to_prometheus(const StatsSnapshot& s) {
@@ -85,6 +91,11 @@ std::string stats_to_prometheus(const StatsSnapshot& s) {
             o << "strait_dataplane_drops_total{lcore=\"" << l.lcore << "\",reason=\""
               << drop_label(static_cast<DropReason>(i)) << "\"} " << l.drops[i] << "\n";
         }
+    }
+    for (const auto& c : s.dns64) {
+        const std::string m = "strait_dns64_" + c.name + "_total";
+        o << "# HELP " << m << " DNS64: " << c.help << ".\n# TYPE " << m << " counter\n"
+          << m << " " << c.value << "\n";
     }
     return o.str();
 }

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "dataplane/lcore/egress.h"
 #include "dataplane/lcore/worker_state.h"
 #include "dataplane/pkt/frame.h"
 #include "dataplane/pkt/local_reply.h"
@@ -12,11 +13,16 @@
 namespace strait::dp {
 namespace {
 
-void send_resolution_request(WorkerState& w, unsigned pi, const NeighborKey& key) {
-    const PortRuntime& port = *w.cfg->ports[pi];
-    rte_mbuf* req = rte_pktmbuf_alloc(w.cfg->pool);
+void drop(const Egress& e, rte_mbuf* m, DropReason r) {
+    e.c->drop(r);
+    rte_pktmbuf_free(m);
+}
+
+void send_resolution_request(const Egress& e, unsigned pi, const NeighborKey& key) {
+    const PortRuntime& port = *e.ports[pi];
+    rte_mbuf* req = rte_pktmbuf_alloc(e.pool);
     if (req == nullptr) {
-        w.c.drop(DropReason::MbufAllocFailed);
+        e.c->drop(DropReason::MbufAllocFailed);
         return;
     }
     auto* buf = rte_pktmbuf_mtod(req, uint8_t*);
@@ -30,13 +36,18 @@ void send_resolution_request(WorkerState& w, unsigned pi, const NeighborKey& key
     }
     req->data_len = static_cast<uint16_t>(len);
     req->pkt_len = len;
-    w.tx[pi].push(req, w.c);
+    e.tx[pi].push(req, *e.c);
 }
 
 }  // namespace
 
 void forward_l3(WorkerState& w, unsigned pi, rte_mbuf* m) {
-    const PortRuntime& port = *w.cfg->ports[pi];
+    const Egress e{w.cfg->ports, w.cfg->pool, &w.c, w.tx, w.request_interval_tsc};
+    forward_l3(e, pi, m);
+}
+
+void forward_l3(const Egress& e, unsigned pi, rte_mbuf* m) {
+    const PortRuntime& port = *e.ports[pi];
     const bool v6 = port.role == pkt::PortRole::Inside;
     const uint8_t* ip = rte_pktmbuf_mtod(m, const uint8_t*);
     NeighborKey key;
@@ -47,29 +58,29 @@ void forward_l3(WorkerState& w, unsigned pi, rte_mbuf* m) {
     } else if (port.has_gateway) {
         std::memcpy(key.ip, port.gateway, 16);
     } else {
-        return drop(w, m, DropReason::NoRoute);
+        return drop(e, m, DropReason::NoRoute);
     }
     auto* eth = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, pkt::kEthHdrLen));
-    if (eth == nullptr) return drop(w, m, DropReason::InternalBug);
+    if (eth == nullptr) return drop(e, m, DropReason::InternalBug);
     std::memcpy(eth + 6, port.local.mac.b.data(), 6);
     net::store_be16(eth + 12, v6 ? pkt::kEtherTypeIpv6 : pkt::kEtherTypeIpv4);
     net::MacAddr mac;
     if (port.nbr->lookup(key, mac)) {
         std::memcpy(eth, mac.b.data(), 6);
-        return w.tx[pi].push(m, w.c);
+        return e.tx[pi].push(m, *e.c);
     }
     bool replaced = false;
     rte_mbuf* send_now = nullptr;
-    auto r = port.nbr->hold(key, m, rte_rdtsc(), w.request_interval_tsc, mac, replaced, send_now);
-    if (replaced) w.c.drop(DropReason::NeighborUnresolved);
+    auto r = port.nbr->hold(key, m, rte_rdtsc(), e.request_interval_tsc, mac, replaced, send_now);
+    if (replaced) e.c->drop(DropReason::NeighborUnresolved);
     switch (r) {
         case NeighborTable::HoldResult::Full:
-            return drop(w, m, DropReason::NeighborTableFull);
+            return drop(e, m, DropReason::NeighborTableFull);
         case NeighborTable::HoldResult::HeldAndRequest:
-            return send_resolution_request(w, pi, key);
+            return send_resolution_request(e, pi, key);
         case NeighborTable::HoldResult::Resolved:
             std::memcpy(rte_pktmbuf_mtod(send_now, uint8_t*), mac.b.data(), 6);
-            return w.tx[pi].push(send_now, w.c);
+            return e.tx[pi].push(send_now, *e.c);
         case NeighborTable::HoldResult::Held:
             return;
     }

@@ -5,6 +5,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
 
 #include <cstring>
 
@@ -59,9 +60,23 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
         case pkt::Kind::Transit6:
         case pkt::Kind::Transit4:
             return translate_and_forward(w, pi, m, cl.l3_len);
+        case pkt::Kind::Dns64Query:
+        case pkt::Kind::Dns64Upstream:
+            if (w.cfg->dns64_ring == nullptr) return drop(w, m, DropReason::LocalUnhandled);
+            w.dns[w.n_dns++] = m;
+            return;
         default:
             return local_input(w, pi, m, cl);
     }
+}
+
+/// One bulk enqueue per burst to the DNS64 lcore; what does not fit is a RingFull drop.
+void hand_to_dns64(WorkerState& w) {
+    const unsigned sent = rte_ring_enqueue_burst(w.cfg->dns64_ring,
+                                                 reinterpret_cast<void* const*>(w.dns),
+                                                 w.n_dns, nullptr);
+    for (unsigned i = sent; i < w.n_dns; ++i) drop(w, w.dns[i], DropReason::RingFull);
+    w.n_dns = 0;
 }
 
 void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
@@ -71,6 +86,7 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
         if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
         handle(w, pi, pkts[i]);
     }
+    if (w.n_dns) hand_to_dns64(w);
 }
 
 }  // namespace
@@ -78,7 +94,7 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
 int worker_main(void* arg) {
     auto* cfg = static_cast<WorkerConfig*>(arg);
     WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {},
-                  1e9 / static_cast<double>(rte_get_tsc_hz())};
+                  1e9 / static_cast<double>(rte_get_tsc_hz()), {}, 0};
     for (unsigned pi = 0; pi < 2; ++pi) {
         w.tx[pi].port_id = cfg->ports[pi]->port_id;
         w.tx[pi].queue = cfg->txq[pi];

@@ -7,6 +7,7 @@
 
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "dataplane/lcore/counters.h"
 #include "dataplane/nbr/neighbor_table.h"
@@ -47,6 +48,7 @@ struct WorkerConfig {
     const std::atomic<bool>* stop = nullptr;
     const xlat::XlatConfig* xcfg = nullptr;
     const xlat::SiitMapper* siit = nullptr;  // null: mode "none", transit is dropped
+    rte_ring* dns64_ring = nullptr;  // MP/SC handoff to the DNS64 lcore; null: no DNS64
 };
 
 /// Worker main loop, for rte_eal_remote_launch. Returns when *stop becomes true.

@@ -19,6 +19,8 @@ struct WorkerState {
     uint64_t request_interval_tsc;
     xlat::XlatContext xctx;
     double ns_per_tsc;
+    rte_mbuf* dns[kBurstSize];  // DNS64 packets of this burst, enqueued together
+    uint16_t n_dns;
 };
 
 inline void drop(WorkerState& w, rte_mbuf* m, DropReason r) {

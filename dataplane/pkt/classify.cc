@@ -34,6 +34,21 @@ bool is_our_solicited_node(const uint8_t* a, const LocalAddrs& local) {
     return std::memcmp(a + 13, local.v6_link_local.b.data() + 13, 3) == 0;
 }
 
+/// UDP or TCP to port 53 of an address marked as a DNS64 service (no extension headers:
+/// DNS clients do not send them; anything else stays local_unhandled).
+bool is_dns64_query(const uint8_t* ip, uint32_t l3_len, const LocalAddrs& local) {
+    const uint8_t nh = ip[kIp6NextHeader];
+    if ((nh != kProtoUdp && nh != kProtoTcp) || l3_len < kIpv6HdrLen + 8) return false;
+    if (net::load_be16(ip + kIpv6HdrLen + 2) != 53) return false;
+    for (unsigned i = 0; i < local.n6; ++i) {
+        if ((local.dns_service_mask >> i & 1) &&
+            std::memcmp(ip + kIp6Dst, local.v6[i].b.data(), 16) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 Classified classify_v6(const uint8_t* ip, uint32_t avail, const LocalAddrs& local) {
     if (avail < kIpv6HdrLen) return drop(DropReason::Ipv6Truncated);
     if ((ip[0] >> 4) != 6) return drop(DropReason::Ipv6BadVersion);
@@ -43,6 +58,9 @@ Classified classify_v6(const uint8_t* ip, uint32_t avail, const LocalAddrs& loca
     const bool to_us = local.owns_v6(dst);
     const bool multicast = dst[0] == 0xff;
     if (!to_us && !multicast) return {Kind::Transit6, DropReason::InternalBug, l3_len};
+    if (to_us && is_dns64_query(ip, l3_len, local)) {
+        return {Kind::Dns64Query, DropReason::InternalBug, l3_len};
+    }
     if (ip[kIp6NextHeader] != kProtoIcmp6) return drop(DropReason::LocalUnhandled);
     const uint32_t icmp_len = l3_len - kIpv6HdrLen;
     if (icmp_len < 8) return drop(DropReason::IcmpTruncated);
@@ -76,6 +94,12 @@ Classified classify_v4(const uint8_t* ip, uint32_t avail, const LocalAddrs& loca
         return {Kind::Transit4, DropReason::InternalBug, l3_len};
     }
     const bool fragment = (load_be16(ip + kIp4FragOff) & 0x3fff) != 0;
+    if (!fragment && ip[kIp4Proto] == kProtoUdp && l3_len >= ihl + 8 && local.dns_port_max != 0) {
+        const uint16_t dport = load_be16(ip + ihl + 2);
+        if (dport >= local.dns_port_min && dport <= local.dns_port_max) {
+            return {Kind::Dns64Upstream, DropReason::InternalBug, l3_len};
+        }
+    }
     if (ip[kIp4Proto] != kProtoIcmp || fragment) return drop(DropReason::LocalUnhandled);
     const uint32_t icmp_len = l3_len - ihl;
     if (icmp_len < 8) return drop(DropReason::IcmpTruncated);

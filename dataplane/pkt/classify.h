@@ -22,6 +22,12 @@ struct LocalAddrs {
     uint8_t v4_len[kMax] = {};
     unsigned n4 = 0;
     net::Ipv6Addr v6_link_local;  // fe80:: EUI-64 of mac; answers NDP too
+    /// DNS64 steering (RFC 6147 service). Bit i set: v6[i] is a DNS64 service address
+    /// (port 53 there goes to the DNS64 lcore). A non-zero dns_port_max: UDP to one of v4[]
+    /// with a destination port in [dns_port_min, dns_port_max] is an upstream answer.
+    uint8_t dns_service_mask = 0;
+    uint16_t dns_port_min = 0;
+    uint16_t dns_port_max = 0;
 
     [[nodiscard]] bool owns_v6(const uint8_t* a) const;
     [[nodiscard]] bool owns_v4(const uint8_t* a) const;
@@ -41,6 +47,8 @@ enum class Kind : uint8_t {
     Echo4,      // ICMP echo request to one of our addresses
     Transit6,   // IPv6 not for us (to translate)
     Transit4,   // IPv4 not for us (to translate)
+    Dns64Query,     // UDP/TCP port 53 to a DNS64 service address (inside port)
+    Dns64Upstream,  // UDP to our IPv4 on a DNS64 source port (outside port)
 };
 
 struct Classified {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dns64/config.h"
 #include "strait/net/addr.h"
 
 namespace strait::config {
@@ -48,7 +49,16 @@ struct StartupConfig {
     std::string api_listen = "127.0.0.1:8080";  // empty: no REST API
     uint32_t idle_sleep_us = 0;   // 0: busy poll; else sleep after idle polls
     uint32_t mbufs = 16383;
+    /// mbuf data room. AF_PACKET fanout reassembles IPv4 fragments in the kernel, so
+    /// AF_PACKET ports need room for reassembled datagrams (frames beyond it are cut and
+    /// dropped as ipv4_truncated); NIC ports keep the 2048 default.
+    uint32_t mbuf_data_room = 2048;
     uint32_t neighbors = 4096;
+    /// The DNS64 lcore sleeps dns64_idle_sleep_us after dns64_idle_polls empty polls, so
+    /// it can share a CPU with the main lcore (set on by a "dns64" object).
+    uint32_t dns64_idle_polls = 1024;
+    uint32_t dns64_idle_sleep_us = 100;
+    uint32_t dns64_ring_size = 4096;  // power of two; workers -> DNS64 lcore handoff
 };
 
 struct EamtEntry {
@@ -68,6 +78,9 @@ struct RuntimeConfig {
 struct Config {
     StartupConfig startup;
     RuntimeConfig runtime;
+    /// RFC 6147 DNS64 service; present iff the config has a "dns64" object (which also
+    /// turns startup.dns64_lcore on).
+    std::optional<dns64::Dns64Config> dns64;
 };
 
 }  // namespace strait::config

@@ -49,6 +49,10 @@
     X(IcmpInnerMalformed, "icmp_inner_malformed", "packet quoted in an ICMP error is invalid") \
     X(UdpZeroChecksum, "udp_zero_checksum", "IPv4 UDP without checksum, policy drop")          \
     X(UdpZeroChecksumFragment, "udp_zero_checksum_fragment", "fragmented zero-checksum UDP")   \
+    X(UdpMalformed, "udp_malformed", "UDP length field inconsistent with the IP length")       \
+    X(UdpBadChecksum, "udp_bad_checksum", "UDP checksum wrong (or zero over IPv6)")            \
+    X(Dns64TooBig, "dns64_too_big", "DNS64 message does not fit one frame of the port MTU")    \
+    X(Dns64TcpUnsupported, "dns64_tcp_unsupported", "DNS over TCP to the DNS64 service")       \
     X(InternalBug, "internal_bug", "impossible state; please report")
 
 namespace strait {

@@ -29,8 +29,16 @@ struct PortStats {
     uint64_t imissed = 0, ierrors = 0, oerrors = 0, rx_nombuf = 0;
 };
 
+/// One DNS64 engine counter (dns64/counters.h table): strait_dns64_<name>_total.
+struct NamedCounter {
+    std::string name;
+    std::string help;
+    uint64_t value = 0;
+};
+
 struct StatsSnapshot {
     std::vector<LcoreStats> lcores;
+    std::vector<NamedCounter> dns64;  // empty when DNS64 is not configured
     std::vector<PortStats> ports;
     uint64_t uptime_ms = 0;
 };

@@ -43,7 +43,10 @@ TEST(ConfigParse, EmbeddedDefaultParsesToTheDemoTopology) {
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     const config::Config& c = *r;
     EXPECT_EQ(c.startup.workers, 1u);
-    EXPECT_FALSE(c.startup.dns64_lcore);
+    EXPECT_TRUE(c.startup.dns64_lcore);
+    ASSERT_TRUE(c.dns64.has_value());
+    ASSERT_EQ(c.dns64->service.size(), 1u);
+    EXPECT_EQ(net::to_string(c.dns64->service[0]), "2001:db8:6::53");
     EXPECT_EQ(c.startup.api_listen, "127.0.0.1:8080");
     EXPECT_EQ(c.startup.idle_sleep_us, 50u);
     EXPECT_EQ(c.startup.inside.device, "net_af_packet0");
@@ -170,6 +173,14 @@ std::vector<BadField> bad_fields() {
         {"mtu_too_small", with("/ports/inside/mtu", 1279u), "/ports/inside/mtu"},
         {"rx_desc_too_big", with("/ports/outside/rx_desc", 16385u), "/ports/outside/rx_desc"},
         {"mbufs_too_few", with("/mbufs", 100u), "/mbufs"},
+        // DNS64 wiring
+        {"dns64_lcore_off_with_dns64", with("/dns64_lcore", false), "/dns64_lcore"},
+        {"dns64_bad_prefix", with("/dns64/prefixes/0", "2001:db8:64::/33"), "/dns64/prefixes/0"},
+        {"dns64_ring_not_pow2", with("/dns64_ring_size", 1000u), "/dns64_ring_size"},
+        {"dns64_too_many_services",
+         with("/dns64/service", json::array({"2001:db8:6::a", "2001:db8:6::b", "2001:db8:6::c",
+                                             "2001:db8:6::d"})),
+         "/dns64/service"},
         {"lowest_ipv6_mtu_small", with("/lowest_ipv6_mtu", 1000u), "/lowest_ipv6_mtu"},
         {"mode_unknown", with("/mode", "nat46"), "/mode"},
         // bad addresses
@@ -258,6 +269,25 @@ TEST(ConfigParse, JsonSyntaxErrorSaysSo) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::InvalidArgument);
     EXPECT_NE(r.error().message.find("syntax"), std::string::npos) << r.error().message;
+}
+
+TEST(ConfigParse, Dns64LcoreNeedsADns64Object) {
+    json doc = without("/dns64");
+    doc["dns64_lcore"] = true;
+    auto r = parse_config(doc);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "/dns64");
+    auto off = parse_config(without("/dns64"));
+    ASSERT_TRUE(off.ok()) << off.error().to_string();
+    EXPECT_FALSE(off->startup.dns64_lcore);
+    EXPECT_FALSE(off->dns64.has_value());
+}
+
+TEST(ConfigParse, Dns64ServiceDefaultsToTheInsideAddress) {
+    auto r = parse_config(without("/dns64/service"));
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    ASSERT_EQ(r->dns64->service.size(), 1u);
+    EXPECT_EQ(net::to_string(r->dns64->service[0]), "2001:db8:6::1");
 }
 
 TEST(ConfigParse, MissingFileIsNotFound) {
