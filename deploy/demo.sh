@@ -23,9 +23,14 @@ ninja -C build >/dev/null && echo "built build/straitd"
 
 step "topology: $NS_C (IPv6-only client) -- $NS_G (straitd) -- $NS_S (IPv4 server)"
 topo_up
-[[ ${1:-} == --keep ]] || trap 'kill -TERM $STRAITD 2>/dev/null; wait $STRAITD 2>/dev/null; topo_down' EXIT
+[[ ${1:-} == --keep ]] || trap 'kill -TERM $STRAITD 2>/dev/null; wait $STRAITD 2>/dev/null; topo_down; rm -rf "${NSD_DIR:-}"' EXIT
 ip netns exec "$NS_S" /usr/bin/python3 -m http.server --bind "$SERVER4" 80 \
     --directory "$ROOT/deploy/demo-www" >/dev/null 2>&1 &
+# nsd: the IPv4 side's authoritative DNS (zone strait.test), DNS64's upstream.
+NSD_DIR=$(mktemp -d /tmp/strait-demo-nsd.XXXXXX)
+sed -e "s|@DIR@|$NSD_DIR|g" -e "s|@ZONES@|$ROOT/tests/e2e/dns64|g" \
+    tests/e2e/dns64/nsd.conf.in >"$NSD_DIR/nsd.conf"
+ip netns exec "$NS_S" nsd -d -c "$NSD_DIR/nsd.conf" >/dev/null 2>&1 &
 
 step "start straitd with the embedded default config (straitd --print-default-config)"
 ip netns exec "$NS_G" "$ROOT/build/straitd" >/tmp/strait-demo.log 2>&1 &
@@ -44,9 +49,16 @@ step "SIIT: the IPv6-only client (EAMT 2001:db8:6::10 <-> 192.0.2.10) reaches th
 run ip netns exec "$NS_C" ping -c 3 -i 0.3 "$SERVER4_AS6" || true
 run ip netns exec "$NS_C" curl -sS -m 5 "http://[$SERVER4_AS6]/" || true
 
+step "DNS64: the client asks Strait (2001:db8:6::53) for an IPv4-only name; nsd on $SERVER4 is the upstream"
+run ip netns exec "$NS_C" dig @2001:db8:6::53 +noall +answer AAAA a-only.strait.test || true
+run ip netns exec "$NS_C" dig @2001:db8:6::53 +noall +answer AAAA dual.strait.test || true
+ADDR=$(ip netns exec "$NS_C" dig @2001:db8:6::53 +short AAAA a-only.strait.test || true)
+run ip netns exec "$NS_C" curl -sS -m 5 --resolve "a-only.strait.test:80:[$ADDR]" \
+    http://a-only.strait.test/ || true
+
 step "counters (GET /api/v1/stats on the REST API)"
 ip netns exec "$NS_G" curl -s http://127.0.0.1:8080/api/v1/stats | /usr/bin/python3 -c \
-    'import json,sys; print(json.dumps(json.load(sys.stdin)["totals"], indent=2))'
+    'import json,sys; d=json.load(sys.stdin); print(json.dumps({"totals": d["totals"], "dns64": d.get("dns64")}, indent=2))'
 
 if [[ ${1:-} == --keep ]]; then
     echo "demo: left running; try: ip netns exec $NS_C ping $SERVER4_AS6; stop with $0 --down"
