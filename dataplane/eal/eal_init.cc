@@ -87,7 +87,10 @@ Result<PortSetup> setup_port(const config::PortConfig& cfg, const std::string& r
     if (cfg.mac) {
         rte_ether_addr a;
         std::memcpy(a.addr_bytes, cfg.mac->b.data(), 6);
-        if (rte_eth_dev_default_mac_addr_set(ps.port_id, &a) != 0) {
+        // Devices that cannot change their MAC (net_pcap) still work: straitd writes the
+        // configured MAC itself and the port runs promiscuous.
+        const int rc = rte_eth_dev_default_mac_addr_set(ps.port_id, &a);
+        if (rc != 0 && rc != -ENOTSUP) {
             return invalid("/ports/" + role + "/mac", "the device refused the MAC address");
         }
     }
@@ -98,6 +101,7 @@ Result<PortSetup> setup_port(const config::PortConfig& cfg, const std::string& r
     rte_ether_addr a;
     rte_eth_macaddr_get(ps.port_id, &a);
     std::memcpy(ps.mac.b.data(), a.addr_bytes, 6);
+    if (cfg.mac) ps.mac = *cfg.mac;
     return ps;
 }
 

@@ -44,6 +44,9 @@ void local_input(WorkerState& w, unsigned pi, rte_mbuf* m, const pkt::Classified
         rte_pktmbuf_free(m);
         return;
     }
+    // Echo answers swap the Ethernet addresses; a request sent to a group MAC must still
+    // be answered from our own.
+    std::memcpy(f + 6, port.local.mac.b.data(), 6);
     m->data_len = m->pkt_len = r.frame_len;
     ++w.c.local_replies;
     w.tx[pi].push(m, w.c);
