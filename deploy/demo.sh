@@ -23,7 +23,7 @@ ninja -C build >/dev/null && echo "built build/straitd"
 
 step "topology: $NS_C (IPv6-only client) -- $NS_G (straitd) -- $NS_S (IPv4 server)"
 topo_up
-[[ ${1:-} == --keep ]] || trap 'kill -TERM $STRAITD 2>/dev/null; wait $STRAITD 2>/dev/null; topo_down; rm -rf "${NSD_DIR:-}"' EXIT
+[[ ${1:-} == --keep ]] || trap 'kill -TERM $STRAITD 2>/dev/null || true; wait $STRAITD 2>/dev/null || true; topo_down; rm -rf "${NSD_DIR:-}"' EXIT
 ip netns exec "$NS_S" /usr/bin/python3 -m http.server --bind "$SERVER4" 80 \
     --directory "$ROOT/deploy/demo-www" >/dev/null 2>&1 &
 # nsd: the IPv4 side's authoritative DNS (zone strait.test), DNS64's upstream.
