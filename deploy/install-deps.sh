@@ -13,6 +13,8 @@ PKGS=(
     # tests and demo: packets, namespaces, real peers
     python3 python3-scapy iproute2 ethtool iputils-ping traceroute dnsutils curl tcpdump
     nsd lighttpd procps kmod
+    # bench/rig/dns64_compare.sh and the DNS64 differential test: peer resolvers, load generator
+    bind9 unbound dnsperf
 )
 
 missing=()
@@ -33,6 +35,8 @@ if ((${#missing[@]})); then
     fi
     rm -f /usr/sbin/policy-rc.d
 fi
+# The peers run as the tests' own instances in namespaces, never as system services.
+systemctl disable named unbound >/dev/null 2>&1 || true
 
 "$(dirname "$0")/hugepages.sh" || echo "install-deps: no hugepages; tests fall back to --no-huge"
 echo "install-deps: ok"
