@@ -70,8 +70,10 @@ void forward_l3(const Egress& e, unsigned pi, rte_mbuf* m) {
         return e.tx[pi].push(m, *e.c);
     }
     bool replaced = false;
-    rte_mbuf* send_now = nullptr;
-    auto r = port.nbr->hold(key, m, rte_rdtsc(), e.request_interval_tsc, mac, replaced, send_now);
+    NeighborTable::Released send_now;
+    uint32_t n_send = 0;
+    auto r = port.nbr->hold(key, m, rte_rdtsc(), e.request_interval_tsc, mac, replaced, send_now,
+                            n_send);
     if (replaced) e.c->drop(DropReason::NeighborUnresolved);
     switch (r) {
         case NeighborTable::HoldResult::Full:
@@ -79,8 +81,11 @@ void forward_l3(const Egress& e, unsigned pi, rte_mbuf* m) {
         case NeighborTable::HoldResult::HeldAndRequest:
             return send_resolution_request(e, pi, key);
         case NeighborTable::HoldResult::Resolved:
-            std::memcpy(rte_pktmbuf_mtod(send_now, uint8_t*), mac.b.data(), 6);
-            return e.tx[pi].push(send_now, *e.c);
+            for (uint32_t i = 0; i < n_send; ++i) {
+                std::memcpy(rte_pktmbuf_mtod(send_now[i], uint8_t*), mac.b.data(), 6);
+                e.tx[pi].push(send_now[i], *e.c);
+            }
+            return;
         case NeighborTable::HoldResult::Held:
             return;
     }

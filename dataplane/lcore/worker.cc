@@ -20,9 +20,11 @@ namespace {
 void learn(WorkerState& w, unsigned pi, const pkt::NeighborLearn& l) {
     NeighborKey key;
     std::memcpy(key.ip, l.ip, sizeof key.ip);
-    if (rte_mbuf* held = w.cfg->ports[pi]->nbr->learn(key, l.mac)) {
-        std::memcpy(rte_pktmbuf_mtod(held, uint8_t*), l.mac.b.data(), 6);
-        w.tx[pi].push(held, w.c);
+    NeighborTable::Released held;
+    const uint32_t n = w.cfg->ports[pi]->nbr->learn(key, l.mac, held);
+    for (uint32_t i = 0; i < n; ++i) {
+        std::memcpy(rte_pktmbuf_mtod(held[i], uint8_t*), l.mac.b.data(), 6);
+        w.tx[pi].push(held[i], w.c);
     }
 }
 

@@ -58,7 +58,9 @@ NeighborTable::NeighborTable(rte_hash* h, Entry* entries, uint32_t capacity)
 
 NeighborTable::~NeighborTable() {
     for (uint32_t i = 0; i < capacity_; ++i) {
-        if (rte_mbuf* m = entries_[i].held.exchange(nullptr)) rte_pktmbuf_free(m);
+        for (auto& slot : entries_[i].held) {
+            if (rte_mbuf* m = slot.exchange(nullptr)) rte_pktmbuf_free(m);
+        }
     }
     rte_free(entries_);
     rte_hash_free(hash_);
@@ -79,32 +81,50 @@ int32_t NeighborTable::find_or_add(const NeighborKey& key) {
     return pos < 0 || static_cast<uint32_t>(pos) >= capacity_ ? -1 : pos;
 }
 
-rte_mbuf* NeighborTable::learn(const NeighborKey& key, const net::MacAddr& mac) {
+uint32_t NeighborTable::drain(Entry& e, Released& out) {
+    uint32_t n = 0;
+    for (auto& slot : e.held) {
+        if (rte_mbuf* m = slot.exchange(nullptr, std::memory_order_acq_rel)) out[n++] = m;
+    }
+    return n;
+}
+
+uint32_t NeighborTable::learn(const NeighborKey& key, const net::MacAddr& mac, Released& out) {
     const int32_t pos = find_or_add(key);
-    if (pos < 0) return nullptr;
+    if (pos < 0) return 0;
     entries_[pos].mac.store(pack(mac), std::memory_order_release);
-    return entries_[pos].held.exchange(nullptr, std::memory_order_acq_rel);
+    return drain(entries_[pos], out);
 }
 
 NeighborTable::HoldResult NeighborTable::hold(const NeighborKey& key, rte_mbuf* m,
                                               uint64_t now_tsc, uint64_t request_interval_tsc,
                                               net::MacAddr& mac, bool& replaced,
-                                              rte_mbuf*& send_now) {
+                                              Released& send_now, uint32_t& n_send) {
     replaced = false;
-    send_now = nullptr;
+    n_send = 0;
     const int32_t pos = find_or_add(key);
     if (pos < 0) return HoldResult::Full;
     Entry& e = entries_[pos];
-    if (rte_mbuf* old = e.held.exchange(m, std::memory_order_acq_rel)) {
-        rte_pktmbuf_free(old);
-        replaced = true;
+    bool placed = false;
+    for (auto& slot : e.held) {
+        rte_mbuf* expected = nullptr;
+        if (slot.compare_exchange_strong(expected, m, std::memory_order_acq_rel)) {
+            placed = true;
+            break;
+        }
     }
-    // A learn() may have run between the caller's lookup and our exchange: take the
-    // packet back so it is not stranded.
+    if (!placed) {  // all slots busy: the newest packet wins the last slot
+        if (rte_mbuf* old = e.held[kHoldSlots - 1].exchange(m, std::memory_order_acq_rel)) {
+            rte_pktmbuf_free(old);
+            replaced = true;
+        }
+    }
+    // A learn() may have run between the caller's lookup and our store: take the
+    // packets back so none is stranded.
     const uint64_t v = e.mac.load(std::memory_order_acquire);
     if (v & kValid) {
-        send_now = e.held.exchange(nullptr, std::memory_order_acq_rel);
-        if (send_now == nullptr) return HoldResult::Held;  // the learner sent it already
+        n_send = drain(e, send_now);
+        if (n_send == 0) return HoldResult::Held;  // the learner sent them already
         mac = unpack(v);
         return HoldResult::Resolved;
     }
