@@ -11,10 +11,13 @@
 #include "dataplane/lcore/egress.h"
 #include "dataplane/lcore/tx_buffer.h"
 #include "dataplane/pkt/frame.h"
+#include "dns64/lcore/lcore_state.h"
+#include "dns64/lcore/tcp.h"
 #include "strait/net/bytes.h"
 #include "strait/net/checksum.h"
 
 namespace strait::dns64 {
+namespace lcore {
 namespace {
 
 using net::load_be16;
@@ -24,22 +27,6 @@ using pkt::kIpv6HdrLen;
 
 constexpr unsigned kBurst = 32;
 constexpr uint32_t kUdpHdrLen = 8;
-constexpr uint8_t kHopLimit = 64;
-constexpr uint16_t kDnsPort = 53;
-
-struct LcoreState {
-    Dns64LcoreConfig* cfg;
-    dp::LcoreCounters& c;
-    dp::TxBuffer tx[2];
-    dp::Egress eg;
-    double ns_per_tsc;
-    uint16_t ip_id;
-};
-
-void drop(LcoreState& s, rte_mbuf* m, DropReason r) {
-    s.c.drop(r);
-    rte_pktmbuf_free(m);
-}
 
 /// A fresh mbuf with `l3_len` bytes at the IP header (Ethernet headroom left for egress),
 /// or null (counted).
@@ -76,68 +63,70 @@ void write_udp(uint8_t* udp, uint16_t sport, uint16_t dport, std::span<const uin
     store_be16(udp + 6, sum == 0 ? 0xffff : sum);
 }
 
-/// The engine's Out: frames DNS messages and hands them to the egress stage.
-class FrameOut {
-public:
-    explicit FrameOut(LcoreState& s) : s_(s) {}
-
-    /// IPv6/UDP from the service address the query went to (ClientId::conn is its index
-    /// in the inside port's addresses), port 53, to the client.
-    void to_client(const ClientId& client, std::span<const uint8_t> msg) {
-        const dp::PortRuntime& port = *s_.cfg->ports[0];
-        if (client.transport != Transport::Udp || client.is_v4 || client.conn >= port.local.n6) {
-            s_.c.drop(DropReason::InternalBug);
-            return;
-        }
-        rte_mbuf* m = nullptr;
-        const auto l4_len = static_cast<uint32_t>(kUdpHdrLen + msg.size());
-        uint8_t* ip = alloc_l3(s_, 0, kIpv6HdrLen + l4_len, m);
-        if (ip == nullptr) return;
-        net::store_be32(ip, 0x60000000u);
-        store_be16(ip + pkt::kIp6PayloadLen, static_cast<uint16_t>(l4_len));
-        ip[pkt::kIp6NextHeader] = pkt::kProtoUdp;
-        ip[pkt::kIp6HopLimit] = kHopLimit;
-        std::memcpy(ip + pkt::kIp6Src, port.local.v6[client.conn].b.data(), 16);
-        std::memcpy(ip + pkt::kIp6Dst, client.addr.b.data(), 16);
-        write_udp(ip + kIpv6HdrLen, kDnsPort, client.port, msg,
-                  net::pseudo_sum_v6(ip + pkt::kIp6Src, ip + pkt::kIp6Dst, pkt::kProtoUdp,
-                                     l4_len));
-        dp::forward_l3(s_.eg, 0, m);
-    }
-
-    /// IPv4/UDP from the outside port's first address at `local_port` to the resolver.
-    void to_upstream(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
-                     std::span<const uint8_t> msg) {
-        const dp::PortRuntime& port = *s_.cfg->ports[1];
-        rte_mbuf* m = nullptr;
-        const auto l4_len = static_cast<uint16_t>(kUdpHdrLen + msg.size());
-        const auto total = static_cast<uint16_t>(kIpv4MinHdr + l4_len);
-        uint8_t* ip = alloc_l3(s_, 1, total, m);
-        if (ip == nullptr) return;
-        ip[0] = 0x45;
-        ip[1] = 0;
-        store_be16(ip + pkt::kIp4TotalLen, total);
-        store_be16(ip + 4, s_.ip_id++);
-        store_be16(ip + pkt::kIp4FragOff, 0x4000);  // DF: answers are sized to fit
-        ip[pkt::kIp4Ttl] = kHopLimit;
-        ip[pkt::kIp4Proto] = pkt::kProtoUdp;
-        store_be16(ip + pkt::kIp4Checksum, 0);
-        std::memcpy(ip + pkt::kIp4Src, port.local.v4[0].b.data(), 4);
-        std::memcpy(ip + pkt::kIp4Dst, server.b.data(), 4);
-        store_be16(ip + pkt::kIp4Checksum, net::checksum(ip, kIpv4MinHdr));
-        write_udp(ip + kIpv4MinHdr, local_port, server_port, msg,
-                  net::pseudo_sum_v4(ip + pkt::kIp4Src, ip + pkt::kIp4Dst, pkt::kProtoUdp,
-                                     l4_len));
-        dp::forward_l3(s_.eg, 1, m);
-    }
-
-private:
-    LcoreState& s_;
-};
+}  // namespace
 
 uint64_t now_ns(const LcoreState& s) {
     return static_cast<uint64_t>(static_cast<double>(rte_rdtsc()) * s.ns_per_tsc);
 }
+
+uint8_t* alloc_v6(LcoreState& s, unsigned svc, const net::Ipv6Addr& client, uint8_t nh,
+                  uint32_t l4_len, rte_mbuf*& m) {
+    uint8_t* ip = alloc_l3(s, 0, kIpv6HdrLen + l4_len, m);
+    if (ip == nullptr) return nullptr;
+    net::store_be32(ip, 0x60000000u);
+    store_be16(ip + pkt::kIp6PayloadLen, static_cast<uint16_t>(l4_len));
+    ip[pkt::kIp6NextHeader] = nh;
+    ip[pkt::kIp6HopLimit] = kHopLimit;
+    std::memcpy(ip + pkt::kIp6Src, s.cfg->ports[0]->local.v6[svc].b.data(), 16);
+    std::memcpy(ip + pkt::kIp6Dst, client.b.data(), 16);
+    return ip + kIpv6HdrLen;
+}
+
+/// IPv6/UDP from the service address the query went to (ClientId::conn is its index in
+/// the inside port's addresses), port 53, to the client; TCP answers go to their
+/// connection.
+void FrameOut::to_client(const ClientId& client, std::span<const uint8_t> msg) {
+    if (client.transport == Transport::Tcp) return tcp_to_client(s_, client, msg);
+    if (client.is_v4 || client.conn >= s_.cfg->ports[0]->local.n6) {
+        s_.c.drop(DropReason::InternalBug);
+        return;
+    }
+    rte_mbuf* m = nullptr;
+    const auto l4_len = static_cast<uint32_t>(kUdpHdrLen + msg.size());
+    uint8_t* udp = alloc_v6(s_, client.conn, client.addr, pkt::kProtoUdp, l4_len, m);
+    if (udp == nullptr) return;
+    const uint8_t* ip = udp - kIpv6HdrLen;
+    write_udp(udp, kDnsPort, client.port, msg,
+              net::pseudo_sum_v6(ip + pkt::kIp6Src, ip + pkt::kIp6Dst, pkt::kProtoUdp, l4_len));
+    dp::forward_l3(s_.eg, 0, m);
+}
+
+/// IPv4/UDP from the outside port's first address at `local_port` to the resolver.
+void FrameOut::to_upstream(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
+                           std::span<const uint8_t> msg) {
+    const dp::PortRuntime& port = *s_.cfg->ports[1];
+    rte_mbuf* m = nullptr;
+    const auto l4_len = static_cast<uint16_t>(kUdpHdrLen + msg.size());
+    const auto total = static_cast<uint16_t>(kIpv4MinHdr + l4_len);
+    uint8_t* ip = alloc_l3(s_, 1, total, m);
+    if (ip == nullptr) return;
+    ip[0] = 0x45;
+    ip[1] = 0;
+    store_be16(ip + pkt::kIp4TotalLen, total);
+    store_be16(ip + 4, s_.ip_id++);
+    store_be16(ip + pkt::kIp4FragOff, 0x4000);  // DF: answers are sized to fit
+    ip[pkt::kIp4Ttl] = kHopLimit;
+    ip[pkt::kIp4Proto] = pkt::kProtoUdp;
+    store_be16(ip + pkt::kIp4Checksum, 0);
+    std::memcpy(ip + pkt::kIp4Src, port.local.v4[0].b.data(), 4);
+    std::memcpy(ip + pkt::kIp4Dst, server.b.data(), 4);
+    store_be16(ip + pkt::kIp4Checksum, net::checksum(ip, kIpv4MinHdr));
+    write_udp(ip + kIpv4MinHdr, local_port, server_port, msg,
+              net::pseudo_sum_v4(ip + pkt::kIp4Src, ip + pkt::kIp4Dst, pkt::kProtoUdp, l4_len));
+    dp::forward_l3(s_.eg, 1, m);
+}
+
+namespace {
 
 /// UDP header checks shared by both families: 8 <= length <= what the IP header carries.
 bool udp_ok(LcoreState& s, rte_mbuf* m, const uint8_t* udp, uint32_t avail) {
@@ -148,14 +137,17 @@ bool udp_ok(LcoreState& s, rte_mbuf* m, const uint8_t* udp, uint32_t avail) {
     return true;
 }
 
-/// A client query (IPv6, inside port): UDP to a service address, port 53.
-void query_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip, uint32_t avail) {
-    const uint32_t plen = load_be16(ip + pkt::kIp6PayloadLen);
-    if (avail < kIpv6HdrLen || plen > avail - kIpv6HdrLen) {
-        return drop(s, m, DropReason::Ipv6Truncated);
+/// Index of the service address `dst` among the inside port's addresses (n6: none).
+unsigned service_index(const pkt::LocalAddrs& local, const uint8_t* dst) {
+    for (unsigned i = 0; i < local.n6; ++i) {
+        if (std::memcmp(dst, local.v6[i].b.data(), 16) == 0) return i;
     }
-    // TODO(#5): DNS over TCP (RFC 7766) needs a TCP endpoint on this lcore; dropped, counted.
-    if (ip[pkt::kIp6NextHeader] != pkt::kProtoUdp) return drop(s, m, DropReason::Dns64TcpUnsupported);
+    return local.n6;
+}
+
+/// A UDP query to service `svc`: checksum mandatory over IPv6 (RFC 8200 §8.1).
+void udp_query_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip,
+                     uint32_t plen, unsigned svc) {
     const uint8_t* udp = ip + kIpv6HdrLen;
     if (!udp_ok(s, m, udp, plen)) return;
     const uint16_t ulen = load_be16(udp + 4);
@@ -164,15 +156,23 @@ void query_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip, u
     if (load_be16(udp + 6) == 0 || net::checksum(udp, ulen, pseudo) != 0) {
         return drop(s, m, DropReason::UdpBadChecksum);
     }
-    const pkt::LocalAddrs& local = s.cfg->ports[0]->local;
     ClientId client = ClientId::v6(net::Ipv6Addr::from_bytes(ip + pkt::kIp6Src), load_be16(udp));
-    client.conn = local.n6;
-    for (unsigned i = 0; i < local.n6; ++i) {
-        if (std::memcmp(ip + pkt::kIp6Dst, local.v6[i].b.data(), 16) == 0) client.conn = i;
-    }
-    if (client.conn == local.n6) return drop(s, m, DropReason::InternalBug);
+    client.conn = svc;
     s.cfg->engine->on_client_query({udp + kUdpHdrLen, ulen - kUdpHdrLen}, client, now_ns(s), out);
     rte_pktmbuf_free(m);
+}
+
+/// A client query (IPv6, inside port): UDP or TCP to a service address, port 53.
+void query_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip, uint32_t avail) {
+    const uint32_t plen = load_be16(ip + pkt::kIp6PayloadLen);
+    if (avail < kIpv6HdrLen || plen > avail - kIpv6HdrLen) {
+        return drop(s, m, DropReason::Ipv6Truncated);
+    }
+    const unsigned svc = service_index(s.cfg->ports[0]->local, ip + pkt::kIp6Dst);
+    if (svc == s.cfg->ports[0]->local.n6) return drop(s, m, DropReason::InternalBug);
+    if (ip[pkt::kIp6NextHeader] == pkt::kProtoUdp) return udp_query_input(s, out, m, ip, plen, svc);
+    if (s.tcp == nullptr) return drop(s, m, DropReason::Dns64TcpDropped);
+    tcp_input(s, out, m, ip, plen, svc);
 }
 
 /// An upstream answer (IPv4, outside port): UDP to our address on a source port.
@@ -216,11 +216,14 @@ void handle(LcoreState& s, FrameOut& out, rte_mbuf* m) {
 }
 
 }  // namespace
+}  // namespace lcore
 
 int dns64_lcore_main(void* arg) {
+    using namespace lcore;
     auto* cfg = static_cast<Dns64LcoreConfig*>(arg);
     const uint64_t hz = rte_get_tsc_hz();
-    LcoreState s{cfg, *cfg->counters, {}, {}, 1e9 / static_cast<double>(hz), 0};
+    LcoreState s{cfg, *cfg->counters, {}, {}, 1e9 / static_cast<double>(hz), 0,
+                 tcp_table_create()};
     for (unsigned pi = 0; pi < 2; ++pi) {
         s.tx[pi].port_id = cfg->ports[pi]->port_id;
         s.tx[pi].queue = cfg->txq[pi];
@@ -248,6 +251,7 @@ int dns64_lcore_main(void* arg) {
     }
     s.tx[0].flush(s.c);
     s.tx[1].flush(s.c);
+    tcp_table_free(s.tcp);
     return 0;
 }
 

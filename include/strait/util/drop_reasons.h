@@ -52,7 +52,7 @@
     X(UdpMalformed, "udp_malformed", "UDP length field inconsistent with the IP length")       \
     X(UdpBadChecksum, "udp_bad_checksum", "UDP checksum wrong (or zero over IPv6)")            \
     X(Dns64TooBig, "dns64_too_big", "DNS64 message does not fit one frame of the port MTU")    \
-    X(Dns64TcpUnsupported, "dns64_tcp_unsupported", "DNS over TCP to the DNS64 service")       \
+    X(Dns64TcpDropped, "dns64_tcp_dropped", "DNS-over-TCP segment: bad, or no connection")     \
     X(InternalBug, "internal_bug", "impossible state; please report")
 
 namespace strait {
