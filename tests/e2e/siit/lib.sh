@@ -33,6 +33,7 @@ trap siit_cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # siit_up [extra top-level JSON fields, e.g. '"lowest_ipv6_mtu": 1280'] [gateway4]
+# SIIT_EAMT_EXTRA: more EAMT entries, JSON, starting with a comma.
 siit_up() {
     local extra=${1:-} gw4=${2:-}
     topo_up
@@ -48,7 +49,7 @@ siit_up() {
   ${extra:+$extra,}
   "mode": "siit",
   "siit": {"pool6": "${PREF64}/96",
-           "eamt": [{"ipv6": "$CLIENT6/128", "ipv4": "192.0.2.10/32"}]}
+           "eamt": [{"ipv6": "$CLIENT6/128", "ipv4": "192.0.2.10/32"}${SIIT_EAMT_EXTRA:-}]}
 }
 JSON
     ip netns exec "$NS_G" "$STRAITD" --config "$WORK/straitd.json" >"$WORK/straitd.log" 2>&1 &
