@@ -196,8 +196,7 @@ Status setup_dns64(Dataplane::Impl& d) {
                          "port has no spare TX queue for the DNS64 lcore"};
         }
     }
-    d.dns_ring = rte_ring_create("strait_dns64", s.dns64_ring_size, rte_socket_id(),
-                                 RING_F_SC_DEQ);
+    d.dns_ring = rte_ring_create("strait_dns64", s.dns64_ring_size, rte_socket_id(), RING_F_SC_DEQ);
     if (d.dns_ring == nullptr) return Error{ErrorCode::Unavailable, "/dns64_ring_size", "no ring"};
     steer_dns64(d);
     d.dns_rng = std::make_unique<dns64::SystemRng>();
@@ -262,13 +261,14 @@ void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
     l.lcore = i.dns_lcore;
     l.role = "dns64";
     uint64_t ring_full = 0;
-    for (const auto& w : s.lcores) ring_full += w.drops[static_cast<unsigned>(DropReason::RingFull)];
+    constexpr auto kRingFull = static_cast<unsigned>(DropReason::RingFull);
+    for (const auto& w : s.lcores) ring_full += w.drops[kRingFull];
     s.lcores.push_back(l);
-    i.dns_engine->counters().for_each([&](std::string_view name, std::string_view help,
-                                          uint64_t v) {
-        if (name == "ring_drops") v += ring_full;
-        s.dns64.push_back({std::string(name), std::string(help), v});
-    });
+    i.dns_engine->counters().for_each(
+        [&](std::string_view name, std::string_view help, uint64_t v) {
+            if (name == "ring_drops") v += ring_full;
+            s.dns64.push_back({std::string(name), std::string(help), v});
+        });
 }
 
 }  // namespace

@@ -45,16 +45,16 @@ json stats_to_json(const StatsSnapshot& s) {
                          {"rx_nombuf", p.rx_nombuf}});
     }
     json out = {{"uptime_ms", s.uptime_ms},
-            {"totals",
-             {{"rx", {{"inside", total.rx[0]}, {"outside", total.rx[1]}}},
-              {"tx", {{"inside", total.tx[0]}, {"outside", total.tx[1]}}},
-              {"translated_v6_to_v4", total.translated_v6_to_v4},
-              {"translated_v4_to_v6", total.translated_v4_to_v6},
-              {"local_replies", total.local_replies},
-              {"dropped", dropped},
-              {"drops", drops}}},
-            {"ports", ports},
-            {"lcores", lcores}};
+                {"totals",
+                 {{"rx", {{"inside", total.rx[0]}, {"outside", total.rx[1]}}},
+                  {"tx", {{"inside", total.tx[0]}, {"outside", total.tx[1]}}},
+                  {"translated_v6_to_v4", total.translated_v6_to_v4},
+                  {"translated_v4_to_v6", total.translated_v4_to_v6},
+                  {"local_replies", total.local_replies},
+                  {"dropped", dropped},
+                  {"drops", drops}}},
+                {"ports", ports},
+                {"lcores", lcores}};
     if (!s.dns64.empty()) {
         json d = json::object();
         for (const auto& c : s.dns64) d[c.name] = c.value;

@@ -77,9 +77,8 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
 
 /// One bulk enqueue per burst to the DNS64 lcore; what does not fit is a RingFull drop.
 void hand_to_dns64(WorkerState& w) {
-    const unsigned sent = rte_ring_enqueue_burst(w.cfg->dns64_ring,
-                                                 reinterpret_cast<void* const*>(w.dns),
-                                                 w.n_dns, nullptr);
+    const unsigned sent = rte_ring_enqueue_burst(
+        w.cfg->dns64_ring, reinterpret_cast<void* const*>(w.dns), w.n_dns, nullptr);
     for (unsigned i = sent; i < w.n_dns; ++i) drop(w, w.dns[i], DropReason::RingFull);
     w.n_dns = 0;
 }
@@ -98,8 +97,8 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
 
 int worker_main(void* arg) {
     auto* cfg = static_cast<WorkerConfig*>(arg);
-    WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {},
-                  1e9 / static_cast<double>(rte_get_tsc_hz()), {}, 0};
+    const double ns_per_tsc = 1e9 / static_cast<double>(rte_get_tsc_hz());
+    WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {}, ns_per_tsc, {}, 0};
     for (unsigned pi = 0; pi < 2; ++pi) {
         w.tx[pi].port_id = cfg->ports[pi]->port_id;
         w.tx[pi].queue = cfg->txq[pi];

@@ -48,7 +48,7 @@ struct WorkerConfig {
     const std::atomic<bool>* stop = nullptr;
     const xlat::XlatConfig* xcfg = nullptr;
     const xlat::SiitMapper* siit = nullptr;  // null: mode "none", transit is dropped
-    rte_ring* dns64_ring = nullptr;  // MP/SC handoff to the DNS64 lcore; null: no DNS64
+    rte_ring* dns64_ring = nullptr;          // MP/SC, to the DNS64 lcore; null: none
 };
 
 /// Worker main loop, for rte_eal_remote_launch. Returns when *stop becomes true.

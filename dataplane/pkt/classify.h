@@ -40,13 +40,13 @@ struct LocalAddrs {
 net::Ipv6Addr link_local_of(const net::MacAddr& mac);
 
 enum class Kind : uint8_t {
-    Drop,       // reason says why
-    Arp,        // ARP, to arp_input()
-    Ndp,        // NS/NA, to ndp_input()
-    Echo6,      // ICMPv6 echo request to one of our addresses
-    Echo4,      // ICMP echo request to one of our addresses
-    Transit6,   // IPv6 not for us (to translate)
-    Transit4,   // IPv4 not for us (to translate)
+    Drop,           // reason says why
+    Arp,            // ARP, to arp_input()
+    Ndp,            // NS/NA, to ndp_input()
+    Echo6,          // ICMPv6 echo request to one of our addresses
+    Echo4,          // ICMP echo request to one of our addresses
+    Transit6,       // IPv6 not for us (to translate)
+    Transit4,       // IPv4 not for us (to translate)
     Dns64Query,     // UDP/TCP port 53 to a DNS64 service address (inside port)
     Dns64Upstream,  // UDP to our IPv4 on a DNS64 source port (outside port)
 };
