@@ -89,7 +89,55 @@ Result<Eamt> Eamt::build(std::span<const EamtEntry> entries) {
     }
     t.groups_v4_ = make_groups<Key4, Group>(t.by_v4_);
     t.groups_v6_ = make_groups<Key6, Group>(t.by_v6_);
+    // Full-length prefixes go to the hash indexes instead of a binary-searched group.
+    if (!t.groups_v4_.empty() && t.groups_v4_.front().len == 32) {
+        t.groups_v4_.erase(t.groups_v4_.begin());
+    }
+    if (!t.groups_v6_.empty() && t.groups_v6_.front().len == 128) {
+        t.groups_v6_.erase(t.groups_v6_.begin());
+    }
+    t.index_exact();
     return t;
+}
+
+void Eamt::index_exact() {
+    std::size_t n4 = 0, n6 = 0;
+    for (const EamtEntry& e : entries_) {
+        n4 += e.v4.len == 32;
+        n6 += e.v6.len == 128;
+    }
+    const auto table_bits = [](std::size_t n) {
+        unsigned bits = 1;
+        while ((std::size_t{1} << bits) < 2 * n) ++bits;
+        return bits;
+    };
+    if (n4 != 0) {
+        const unsigned bits = table_bits(n4);
+        exact4_.assign(std::size_t{1} << bits, Exact4{});
+        shift4_ = 32 - bits;
+    }
+    if (n6 != 0) {
+        const unsigned bits = table_bits(n6);
+        exact6_.assign(std::size_t{1} << bits, Exact6{});
+        shift6_ = 32 - bits;
+    }
+    for (const EamtEntry& e : entries_) {
+        if (e.v4.len == 32) {
+            const uint32_t a = e.v4.addr.host();
+            const uint32_t mask = static_cast<uint32_t>(exact4_.size() - 1);
+            uint32_t i = hash4(a, shift4_);
+            while (exact4_[i].used) i = (i + 1) & mask;
+            exact4_[i] = Exact4{a, 1, e.v6.addr};  // suffix length 0: the IPv6 prefix itself
+        }
+        if (e.v6.len == 128) {
+            const uint64_t hi = load_be64(e.v6.addr.b.data());
+            const uint64_t lo = load_be64(e.v6.addr.b.data() + 8);
+            const uint32_t mask = static_cast<uint32_t>(exact6_.size() - 1);
+            uint32_t i = hash6(hi, lo, shift6_);
+            while (exact6_[i].used) i = (i + 1) & mask;
+            exact6_[i] = Exact6{hi, lo, e.v4.addr.host(), 1};  // validation forces v4 /32
+        }
+    }
 }
 
 int Eamt::find_v4(uint32_t a) const {
@@ -121,13 +169,7 @@ int Eamt::find_v6(uint64_t hi, uint64_t lo) const {
     return -1;
 }
 
-bool Eamt::contains_v4(const uint8_t* v4) const {
-    return !groups_v4_.empty() && find_v4(net::load_be32(v4)) >= 0;
-}
-
-bool Eamt::lookup_v4(const uint8_t* v4, uint8_t* out16) const {
-    if (groups_v4_.empty()) return false;
-    const uint32_t a = net::load_be32(v4);
+bool Eamt::lookup_v4_prefix(uint32_t a, uint8_t* out16) const {
     const int i = find_v4(a);
     if (i < 0) return false;
     const EamtEntry& e = entries_[static_cast<std::size_t>(i)];
@@ -139,10 +181,9 @@ bool Eamt::lookup_v4(const uint8_t* v4, uint8_t* out16) const {
     return true;
 }
 
-bool Eamt::lookup_v6(const uint8_t* v6, uint8_t* out4) const {
-    if (groups_v6_.empty()) return false;
-    const U128 a = load128(v6);
-    const int i = find_v6(static_cast<uint64_t>(a >> 64), static_cast<uint64_t>(a));
+bool Eamt::lookup_v6_prefix(uint64_t hi, uint64_t lo, uint8_t* out4) const {
+    const U128 a = U128{hi} << 64 | lo;
+    const int i = find_v6(hi, lo);
     if (i < 0) return false;
     const EamtEntry& e = entries_[static_cast<std::size_t>(i)];
     const unsigned suffix_len = 32u - e.v4.len;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "strait/net/addr.h"
+#include "strait/net/bytes.h"
 #include "strait/util/result.h"
 
 namespace strait::xlat {
@@ -30,12 +31,35 @@ public:
     static Result<Eamt> build(std::span<const EamtEntry> entries);
 
     /// RFC 7757 §3.2: longest IPv4 prefix containing `v4`; writes the IPv6 address to
-    /// `out16`. False when no entry matches.
-    bool lookup_v4(const uint8_t* v4, uint8_t* out16) const;
-    /// RFC 7757 §3.2: longest IPv6 prefix containing `v6`; writes the IPv4 address.
-    bool lookup_v6(const uint8_t* v6, uint8_t* out4) const;
+    /// `out16`. False when no entry matches. A /32 is the longest possible match, so /32
+    /// entries answer from a hash index first; shorter prefixes are searched only after it.
+    bool lookup_v4(const uint8_t* v4, uint8_t* out16) const {
+        if (entries_.empty()) return false;
+        const uint32_t a = net::load_be32(v4);
+        if (const Exact4* x = find_exact_v4(a)) {
+            __builtin_memcpy(out16, x->out6.b.data(), 16);
+            return true;
+        }
+        return !groups_v4_.empty() && lookup_v4_prefix(a, out16);
+    }
+    /// RFC 7757 §3.2: longest IPv6 prefix containing `v6`; writes the IPv4 address. /128
+    /// entries (always paired with a /32) answer from a hash index first.
+    bool lookup_v6(const uint8_t* v6, uint8_t* out4) const {
+        if (entries_.empty()) return false;
+        const uint64_t hi = load_be64(v6);
+        const uint64_t lo = load_be64(v6 + 8);
+        if (const Exact6* x = find_exact_v6(hi, lo)) {
+            net::store_be32(out4, x->out4);
+            return true;
+        }
+        return !groups_v6_.empty() && lookup_v6_prefix(hi, lo, out4);
+    }
     /// True when some entry's IPv4 prefix contains `v4` (hairpin test, RFC 7757 §4.2).
-    bool contains_v4(const uint8_t* v4) const;
+    bool contains_v4(const uint8_t* v4) const {
+        if (entries_.empty()) return false;
+        const uint32_t a = net::load_be32(v4);
+        return find_exact_v4(a) != nullptr || (!groups_v4_.empty() && find_v4(a) >= 0);
+    }
 
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
     [[nodiscard]] bool empty() const { return entries_.empty(); }
@@ -51,18 +75,61 @@ private:
         uint8_t len;
         uint32_t entry;
     };
-    struct Group {  // one prefix length: keys [begin, end)
+    struct Group {  // one prefix length shorter than the full one: keys [begin, end)
         uint8_t len;
         uint32_t begin, end;
     };
+    struct Exact4 {  // a /32 entry: its (full) IPv6 address
+        uint32_t addr;
+        uint32_t used;
+        net::Ipv6Addr out6;
+    };
+    struct Exact6 {  // a /128 entry (its IPv4 side is necessarily a /32)
+        uint64_t hi, lo;
+        uint32_t out4;
+        uint32_t used;
+    };
+    static uint64_t load_be64(const uint8_t* p) {
+        return uint64_t{net::load_be32(p)} << 32 | net::load_be32(p + 4);
+    }
+    // Open addressing, linear probing, load factor <= 1/2 so a probe always ends.
+    static uint32_t hash4(uint32_t a, unsigned shift) { return (a * 0x9e3779b1u) >> shift; }
+    static uint32_t hash6(uint64_t hi, uint64_t lo, unsigned shift) {
+        return static_cast<uint32_t>(
+            ((hi ^ (lo * 0xff51afd7ed558ccdull)) * 0x9e3779b97f4a7c15ull) >> (32 + shift));
+    }
+    const Exact4* find_exact_v4(uint32_t a) const {
+        if (exact4_.empty()) return nullptr;
+        const uint32_t mask = static_cast<uint32_t>(exact4_.size() - 1);
+        for (uint32_t i = hash4(a, shift4_);; i = (i + 1) & mask) {
+            const Exact4& x = exact4_[i];
+            if (!x.used) return nullptr;
+            if (x.addr == a) return &x;
+        }
+    }
+    const Exact6* find_exact_v6(uint64_t hi, uint64_t lo) const {
+        if (exact6_.empty()) return nullptr;
+        const uint32_t mask = static_cast<uint32_t>(exact6_.size() - 1);
+        for (uint32_t i = hash6(hi, lo, shift6_);; i = (i + 1) & mask) {
+            const Exact6& x = exact6_[i];
+            if (!x.used) return nullptr;
+            if (x.hi == hi && x.lo == lo) return &x;
+        }
+    }
+    void index_exact();
     int find_v4(uint32_t a) const;
     int find_v6(uint64_t hi, uint64_t lo) const;
+    bool lookup_v4_prefix(uint32_t a, uint8_t* out16) const;
+    bool lookup_v6_prefix(uint64_t hi, uint64_t lo, uint8_t* out4) const;
 
     std::vector<EamtEntry> entries_;
-    std::vector<Key4> by_v4_;
-    std::vector<Key6> by_v6_;
+    std::vector<Key4> by_v4_;  // all prefixes; the groups cover only those shorter than /32
+    std::vector<Key6> by_v6_;  // all prefixes; the groups cover only those shorter than /128
     std::vector<Group> groups_v4_;
     std::vector<Group> groups_v6_;
+    std::vector<Exact4> exact4_;  // power-of-two size, or empty
+    std::vector<Exact6> exact6_;
+    unsigned shift4_ = 0, shift6_ = 0;  // 32 - log2(size)
 };
 
 }  // namespace strait::xlat

@@ -69,7 +69,7 @@ Outcome reply_icmp4_error(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ct
     icmp[1] = code;
     net::store_be16(icmp + 2, 0);
     net::store_be32(icmp + 4, rest);
-    net::store_be16(icmp + 2, net::checksum(icmp, pkt.len - wire::kIpv4HdrLen));
+    net::store_be16(icmp + 2, wire::checksum(icmp, pkt.len - wire::kIpv4HdrLen));
     return {Verdict::ReplyIcmpError, why, 0};
 }
 
@@ -91,8 +91,8 @@ Outcome reply_icmp6_error(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ct
     icmp[1] = code;
     net::store_be16(icmp + 2, 0);
     net::store_be32(icmp + 4, rest);
-    const uint32_t pseudo = net::pseudo_sum_v6(ip + 8, ip + 24, wire::kProtoIcmp6, icmp_len);
-    net::store_be16(icmp + 2, net::checksum(icmp, icmp_len, pseudo));
+    const uint32_t pseudo = wire::pseudo_sum_v6(ip + 8, ip + 24, wire::kProtoIcmp6, icmp_len);
+    net::store_be16(icmp + 2, wire::checksum(icmp, icmp_len, pseudo));
     return {Verdict::ReplyIcmpError, why, 0};
 }
 

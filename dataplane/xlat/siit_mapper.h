@@ -6,6 +6,7 @@
 #include "eamt.h"
 #include "mapper.h"
 #include "strait/net/addr.h"
+#include "strait/net/rfc6052.h"
 
 namespace strait::xlat {
 
@@ -20,17 +21,61 @@ public:
     /// RFC 7757 §3.2 / RFC 7915 §5.1: source and destination through the EAMT, else
     /// extracted from pool6; neither -> Drop(XlatNoMapping). Outer packets whose pool6
     /// destination is EAMT-mapped answer Hairpin (RFC 7757 §4.2).
-    MapResult map_v6_to_v4(const Flow6& in, Flow4& out, MapScope scope) const;
+    MapResult map_v6_to_v4(const Flow6& in, Flow4& out, MapScope scope) const {
+        bool src_pool6 = false;
+        bool dst_pool6 = false;
+        if (const DropReason r = addr_v6_to_v4(in.src, out.src, src_pool6); r != kOk) {
+            return MapResult::drop(r);
+        }
+        if (const DropReason r = addr_v6_to_v4(in.dst, out.dst, dst_pool6); r != kOk) {
+            return MapResult::drop(r);
+        }
+        if (scope == MapScope::Outer && dst_pool6 && eamt_->contains_v4(out.dst.b.data())) {
+            return {MapStatus::Hairpin, DropReason::InternalBug};
+        }
+        return MapResult::ok();
+    }
 
     /// RFC 7757 §3.2 / RFC 7915 §4.1: EAMT, else embedded in pool6. With MapScope::Hairpin
     /// the source skips the EAMT (RFC 7757 §4.2) so the far IPv6 node sees a pool6 address.
-    MapResult map_v4_to_v6(const Flow4& in, Flow6& out, MapScope scope) const;
+    MapResult map_v4_to_v6(const Flow4& in, Flow6& out, MapScope scope) const {
+        const bool src_eamt = scope != MapScope::Hairpin;
+        if (const DropReason r = addr_v4_to_v6(in.src, out.src, src_eamt); r != kOk) {
+            return MapResult::drop(r);
+        }
+        if (const DropReason r = addr_v4_to_v6(in.dst, out.dst, true); r != kOk) {
+            return MapResult::drop(r);
+        }
+        return MapResult::ok();
+    }
 
 private:
-    DropReason addr_v6_to_v4(const net::Ipv6Addr& a, net::Ipv4Addr& out, bool& via_pool6) const;
-    DropReason addr_v4_to_v6(const net::Ipv4Addr& a, net::Ipv6Addr& out, bool use_eamt) const;
+    // Inline: the translator's fast path calls these once per address.
+    static constexpr DropReason kOk = DropReason::Count_;
 
-    bool in_pool6(const net::Ipv6Addr& a) const;
+    DropReason addr_v6_to_v4(const net::Ipv6Addr& a, net::Ipv4Addr& out, bool& via_pool6) const {
+        via_pool6 = false;
+        if (eamt_->lookup_v6(a.b.data(), out.b.data())) return kOk;
+        if (!in_pool6(a)) return DropReason::XlatNoMapping;
+        net::extract_ipv4(pool6_, a.b.data(), out.b.data());
+        if (check_global_ && !net::is_global_ipv4(out)) return DropReason::XlatNonGlobalInWkp;
+        via_pool6 = true;
+        return kOk;
+    }
+    DropReason addr_v4_to_v6(const net::Ipv4Addr& a, net::Ipv6Addr& out, bool use_eamt) const {
+        if (use_eamt && eamt_->lookup_v4(a.b.data(), out.b.data())) return kOk;
+        if (pool6_.len == 0) return DropReason::XlatNoMapping;
+        if (check_global_ && !net::is_global_ipv4(a)) return DropReason::XlatNonGlobalInWkp;
+        net::embed_ipv4(pool6_, a.b.data(), out.b.data());
+        return kOk;
+    }
+    static uint64_t load_be64(const uint8_t* p) {
+        return uint64_t{net::load_be32(p)} << 32 | net::load_be32(p + 4);
+    }
+    bool in_pool6(const net::Ipv6Addr& a) const {
+        return pool6_.len != 0 && (load_be64(a.b.data()) & mask_hi_) == pool_hi_ &&
+               (load_be64(a.b.data() + 8) & mask_lo_) == pool_lo_;
+    }
 
     const Eamt* eamt_;
     net::Ipv6Prefix pool6_;

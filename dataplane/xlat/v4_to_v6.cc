@@ -102,7 +102,7 @@ DropReason plan_icmp_v4(const XlatConfig& cfg, V4Plan& plan) {
         fill_ports(icmp, plan.l4_avail, wire::kProtoIcmp, true, plan.flow);
         return kOk;
     }
-    if (net::checksum(icmp, plan.l4_avail) != 0) return DropReason::IcmpBadChecksum;
+    if (wire::checksum(icmp, plan.l4_avail) != 0) return DropReason::IcmpBadChecksum;
     if (const DropReason r = plan_inner_v4(plan); r != kOk) return r;
     switch (plan.icmp.rest) {
         case IcmpRest::Mtu:
@@ -219,7 +219,7 @@ void fix_l4_v4_to_v6(uint8_t* l4, uint32_t avail, const Flow4& in, const Flow6& 
         const IcmpMapping m = map_icmp_v4_to_v6(l4[0], l4[1]);
         uint32_t old_s = uint32_t{l4[0]} << 8 | l4[1];
         uint32_t new_s = uint32_t{m.type} << 8 | l4[1];
-        new_s += net::pseudo_sum_v6(out.src.b.data(), out.dst.b.data(), wire::kProtoIcmp6, icmp_len);
+        new_s += wire::pseudo_sum_v6(out.src.b.data(), out.dst.b.data(), wire::kProtoIcmp6, icmp_len);
         if (in.has_ports) {
             const uint16_t id = id_from_src ? out.src_port : out.dst_port;
             old_s += in.src_port;
@@ -278,8 +278,8 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& pl
     icmp[1] = plan.icmp.code;
     store_be16(icmp + 2, 0);
     net::store_be32(icmp + 4, plan.icmp_rest);
-    const uint32_t pseudo = net::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, icmp_len);
-    store_be16(icmp + 2, net::checksum(icmp, icmp_len, pseudo));
+    const uint32_t pseudo = wire::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, icmp_len);
+    store_be16(icmp + 2, wire::checksum(icmp, icmp_len, pseudo));
     return Outcome::forward();
 }
 
@@ -300,8 +300,8 @@ Outcome write_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan
             store_be16(l4, plan.out.src_port);
             store_be16(l4 + 2, plan.out.dst_port);
         }
-        const uint32_t pseudo = net::pseudo_sum_v6(h + 8, h + 24, wire::kProtoUdp, plan.l4_avail);
-        uint16_t c = net::checksum(l4, plan.l4_avail, pseudo);
+        const uint32_t pseudo = wire::pseudo_sum_v6(h + 8, h + 24, wire::kProtoUdp, plan.l4_avail);
+        uint16_t c = wire::checksum(l4, plan.l4_avail, pseudo);
         store_be16(l4 + 6, c == 0 ? 0xffff : c);
     }
     if (plan.fragment_after) {

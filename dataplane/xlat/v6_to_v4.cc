@@ -120,8 +120,8 @@ DropReason plan_icmp_v6(const XlatConfig& cfg, V6Plan& plan) {
         return kOk;
     }
     const uint8_t* h = plan.ip.hdr;
-    const uint32_t pseudo = net::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, plan.l4_avail);
-    if (net::checksum(icmp, plan.l4_avail, pseudo) != 0) return DropReason::IcmpBadChecksum;
+    const uint32_t pseudo = wire::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, plan.l4_avail);
+    if (wire::checksum(icmp, plan.l4_avail, pseudo) != 0) return DropReason::IcmpBadChecksum;
     if (const DropReason r = plan_inner_v6(plan); r != kOk) return r;
     switch (plan.icmp.rest) {
         case IcmpRest::Mtu: plan.icmp_rest = frag_needed_mtu_v6_to_v4(load_be32(icmp + 4), cfg); break;
@@ -210,7 +210,7 @@ void fix_l4_v6_to_v4(uint8_t* l4, uint32_t avail, const Flow6& in, const Flow4& 
         if (avail < 4) return;
         const IcmpMapping m = map_icmp_v6_to_v4(l4[0], l4[1]);
         uint32_t old_s = uint32_t{l4[0]} << 8 | l4[1];
-        old_s += net::pseudo_sum_v6(in.src.b.data(), in.dst.b.data(), wire::kProtoIcmp6, icmp_len);
+        old_s += wire::pseudo_sum_v6(in.src.b.data(), in.dst.b.data(), wire::kProtoIcmp6, icmp_len);
         uint32_t new_s = uint32_t{m.type} << 8 | l4[1];
         if (in.has_ports) {
             const uint16_t id = id_from_src ? out.src_port : out.dst_port;
@@ -279,7 +279,7 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V6Plan& pl
     icmp[1] = plan.icmp.code;
     store_be16(icmp + 2, 0);
     net::store_be32(icmp + 4, plan.icmp_rest);
-    store_be16(icmp + 2, net::checksum(icmp, pkt.len - wire::kIpv4HdrLen));
+    store_be16(icmp + 2, wire::checksum(icmp, pkt.len - wire::kIpv4HdrLen));
     return Outcome::forward();
 }
 
