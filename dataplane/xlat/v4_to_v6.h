@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "fast_path.h"
 #include "icmp_map.h"
 #include "mapper.h"
 #include "xlat_types.h"
@@ -52,6 +53,26 @@ inline void prefill_v4_to_v6(const Flow4& in, Flow6& out) {
     out.has_ports = in.has_ports;
 }
 
+/// The full RFC 7915 path: parse into a plan, map, write. Out of line so the fast path
+/// stays small in the caller; translate_v4_to_v6 tries try_fast_v4_to_v6 first.
+template <Mapper M>
+[[gnu::noinline]] Outcome translate_v4_to_v6_full(PacketBuf& pkt, const XlatConfig& cfg,
+                                                  XlatContext& ctx, M& mapper, MapScope scope) {
+    V4Plan plan;
+    const Outcome planned = plan_v4_to_v6(pkt, cfg, ctx, plan);
+    if (planned.verdict != Verdict::Forward) return planned;
+    if (plan.icmp.is_error) {
+        prefill_v4_to_v6(plan.inner_flow, plan.inner_out);
+        const MapResult r = mapper.map_v4_to_v6(plan.inner_flow, plan.inner_out, MapScope::Inner);
+        if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
+        scope = MapScope::ErrorOuter;
+    }
+    prefill_v4_to_v6(plan.flow, plan.out);
+    const MapResult r = mapper.map_v4_to_v6(plan.flow, plan.out, scope);
+    if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
+    return write_v4_to_v6(pkt, cfg, plan);
+}
+
 }  // namespace detail
 
 /// RFC 7915 §4: translates the IPv4 packet in `pkt` to IPv6 in place (the header grows into
@@ -66,19 +87,8 @@ inline void prefill_v4_to_v6(const Flow4& in, Flow6& out) {
 template <Mapper M>
 Outcome translate_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, M& mapper,
                            MapScope scope = MapScope::Outer) {
-    detail::V4Plan plan;
-    const Outcome planned = detail::plan_v4_to_v6(pkt, cfg, ctx, plan);
-    if (planned.verdict != Verdict::Forward) return planned;
-    if (plan.icmp.is_error) {
-        detail::prefill_v4_to_v6(plan.inner_flow, plan.inner_out);
-        const MapResult r = mapper.map_v4_to_v6(plan.inner_flow, plan.inner_out, MapScope::Inner);
-        if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
-        scope = MapScope::ErrorOuter;
-    }
-    detail::prefill_v4_to_v6(plan.flow, plan.out);
-    const MapResult r = mapper.map_v4_to_v6(plan.flow, plan.out, scope);
-    if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
-    return detail::write_v4_to_v6(pkt, cfg, plan);
+    if (Outcome fast; detail::try_fast_v4_to_v6(pkt, cfg, mapper, scope, fast)) return fast;
+    return detail::translate_v4_to_v6_full(pkt, cfg, ctx, mapper, scope);
 }
 
 }  // namespace strait::xlat

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "fast_path.h"
 #include "icmp_map.h"
 #include "mapper.h"
 #include "xlat_types.h"
@@ -49,6 +50,31 @@ inline void prefill_v6_to_v4(const Flow6& in, Flow4& out) {
     out.has_ports = in.has_ports;
 }
 
+/// The full RFC 7915 path: parse into a plan, map, write. Out of line so the fast path
+/// stays small in the caller; translate_v6_to_v4 tries try_fast_v6_to_v4 first.
+template <Mapper M>
+[[gnu::noinline]] Outcome translate_v6_to_v4_full(PacketBuf& pkt, const XlatConfig& cfg,
+                                                  XlatContext& ctx, M& mapper) {
+    V6Plan plan;
+    const Outcome planned = plan_v6_to_v4(pkt, cfg, ctx, plan);
+    if (planned.verdict != Verdict::Forward) return planned;
+    MapScope scope = MapScope::Outer;
+    if (plan.icmp.is_error) {
+        prefill_v6_to_v4(plan.inner_flow, plan.inner_out);
+        const MapResult r = mapper.map_v6_to_v4(plan.inner_flow, plan.inner_out, MapScope::Inner);
+        if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
+        scope = MapScope::ErrorOuter;
+    }
+    prefill_v6_to_v4(plan.flow, plan.out);
+    const MapResult r = mapper.map_v6_to_v4(plan.flow, plan.out, scope);
+    if (r.status == MapStatus::Drop) return Outcome::drop(r.reason);
+    const Outcome written = write_v6_to_v4(pkt, cfg, plan);
+    if (r.status == MapStatus::Hairpin && written.verdict == Verdict::Forward) {
+        return {Verdict::Hairpin, DropReason::InternalBug, 0};
+    }
+    return written;
+}
+
 }  // namespace detail
 
 /// RFC 7915 §5: translates the IPv6 packet in `pkt` to IPv4 in place (the header shrinks;
@@ -63,24 +89,8 @@ inline void prefill_v6_to_v4(const Flow6& in, Flow4& out) {
 /// No allocation, no locks. thread: the lcore owning `ctx`.
 template <Mapper M>
 Outcome translate_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, M& mapper) {
-    detail::V6Plan plan;
-    const Outcome planned = detail::plan_v6_to_v4(pkt, cfg, ctx, plan);
-    if (planned.verdict != Verdict::Forward) return planned;
-    MapScope scope = MapScope::Outer;
-    if (plan.icmp.is_error) {
-        detail::prefill_v6_to_v4(plan.inner_flow, plan.inner_out);
-        const MapResult r = mapper.map_v6_to_v4(plan.inner_flow, plan.inner_out, MapScope::Inner);
-        if (r.status != MapStatus::Ok) return Outcome::drop(r.reason);
-        scope = MapScope::ErrorOuter;
-    }
-    detail::prefill_v6_to_v4(plan.flow, plan.out);
-    const MapResult r = mapper.map_v6_to_v4(plan.flow, plan.out, scope);
-    if (r.status == MapStatus::Drop) return Outcome::drop(r.reason);
-    const Outcome written = detail::write_v6_to_v4(pkt, cfg, plan);
-    if (r.status == MapStatus::Hairpin && written.verdict == Verdict::Forward) {
-        return {Verdict::Hairpin, DropReason::InternalBug, 0};
-    }
-    return written;
+    if (Outcome fast; detail::try_fast_v6_to_v4(pkt, cfg, ctx, mapper, fast)) return fast;
+    return detail::translate_v6_to_v4_full(pkt, cfg, ctx, mapper);
 }
 
 }  // namespace strait::xlat
