@@ -30,7 +30,7 @@ struct Options {
     std::string queries, label = "run";
     std::string dst = "2001:db8:6::53", src = "2001:db8:6::1000", dst_mac;
     uint16_t dport = 53, src_count = 16;
-    double rate = 0, duration = 10, warmup = 0, precision = 0;
+    double rate = 0, duration = 10, warmup = 0, precision = 0, search_loss = 0;
     bool search = false;
     TrafficConfig traffic;
 };
@@ -51,6 +51,7 @@ void usage() {
         "  --search              RFC 8219 §9 binary search for the highest rate with every\n"
         "                        query answered in time, between 0 and --rate\n"
         "  --search-precision QPS  stop when the interval is this narrow (default rate/64)\n"
+        "  --search-loss PCT     a step passes with up to PCT %% unanswered (default 0)\n"
         "  --seed N --label TXT  first {n} counter value (default: time); result label\n",
         stderr);
     std::exit(2);
@@ -65,7 +66,7 @@ Options parse_options(int argc, char** argv) {
         {"rate", 1, nullptr, 'r'},      {"duration", 1, nullptr, 't'},
         {"timeout", 1, nullptr, 'T'},   {"warmup", 1, nullptr, 'w'},
         {"search", 0, nullptr, 'S'},    {"search-precision", 1, nullptr, 'e'},
-        {"seed", 1, nullptr, 'x'},      {"label", 1, nullptr, 'l'},
+        {"search-loss", 1, nullptr, 'L'}, {"seed", 1, nullptr, 'x'},      {"label", 1, nullptr, 'l'},
         {"help", 0, nullptr, 'h'},      {nullptr, 0, nullptr, 0}};
     Options o;
     o.traffic.counter_seed = static_cast<uint32_t>(std::time(nullptr) * 2654435761u);
@@ -85,6 +86,7 @@ Options parse_options(int argc, char** argv) {
             case 'T': o.traffic.timeout_ms = static_cast<uint32_t>(std::atoi(optarg)); break;
             case 'w': o.warmup = std::atof(optarg); break;
             case 'S': o.search = true; break;
+            case 'L': o.search_loss = std::atof(optarg); break;
             case 'e': o.precision = std::atof(optarg); break;
             case 'x': o.traffic.counter_seed = static_cast<uint32_t>(std::strtoul(optarg, nullptr, 0)); break;
             case 'l': o.label = optarg; break;
@@ -153,11 +155,13 @@ void print_settings(const Options& o, uint16_t port, size_t nq, bool unique) {
                 cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2],
                 rte_version(), rte_lcore_id(), sched_getcpu(), port, info.driver_name);
     std::printf("strait-rig: settings: queries=%s (%zu, %s names) dst=[%s]:%u src=%s+%u "
-                "sports=%u+%u burst=32 rate=%s duration=%gs timeout=%ums warmup=%gs%s\n",
+                "sports=%u+%u burst=32 rate=%s duration=%gs timeout=%ums warmup=%gs%s "
+                "search_loss=%g%%\n",
                 o.queries.c_str(), nq, unique ? "unique" : "repeated", o.dst.c_str(), o.dport,
                 o.src.c_str(), o.src_count, o.traffic.sport_base, o.traffic.sport_count,
                 o.rate > 0 ? std::to_string(static_cast<long>(o.rate)).c_str() : "max",
-                o.duration, o.traffic.timeout_ms, o.warmup, o.search ? " search=rfc8219" : "");
+                o.duration, o.traffic.timeout_ms, o.warmup, o.search ? " search=rfc8219" : "",
+                o.search_loss);
 }
 
 }  // namespace
@@ -165,10 +169,11 @@ void print_settings(const Options& o, uint16_t port, size_t nq, bool unique) {
 void print_result(const char* label, double rate, const RunStats& st) {
     double secs = st.send_seconds > 0 ? st.send_seconds : 1;
     std::printf("RESULT label=%s rate=%.0f sent=%lu sent_qps=%.0f answered=%lu "
-                "answered_qps=%.0f loss_pct=%.3f late=%lu unmatched=%lu tx_full=%lu ndp=%lu "
+                "answered_qps=%.0f noerror_qps=%.0f loss_pct=%.3f late=%lu unmatched=%lu tx_full=%lu ndp=%lu "
                 "rcodes=%s lat_us_p50=%lu p90=%lu p99=%lu p999=%lu\n",
                 label, rate, st.sent, static_cast<double>(st.sent) / secs, st.answered(),
-                static_cast<double>(st.answered()) / secs, st.loss_percent(), st.late(),
+                static_cast<double>(st.answered()) / secs,
+                static_cast<double>(st.answered_noerror()) / secs, st.loss_percent(), st.late(),
                 st.unmatched, st.tx_full, st.ndp_answered, st.rcode_summary().c_str(),
                 st.percentile_us(0.5), st.percentile_us(0.9), st.percentile_us(0.99),
                 st.percentile_us(0.999));
@@ -197,7 +202,8 @@ int main(int argc, char** argv) {
     Traffic traffic(o.traffic, frame_spec(o, port), qs, pool);
     if (o.warmup > 0) traffic.run(o.rate > 0 ? o.rate : 1000, o.warmup);
     if (o.search) {
-        search_rate(traffic, o.rate, o.precision, o.duration, o.label.c_str());
+        search_rate(traffic, SearchSpec{o.rate, o.precision, o.search_loss, o.duration},
+                    o.label.c_str());
     } else {
         print_result(o.label.c_str(), o.rate, traffic.run(o.rate, o.duration));
     }

@@ -18,6 +18,7 @@ public:
 
     void record_answer(uint64_t latency_us, uint8_t rcode, bool in_time) {
         ++(in_time ? answered_ : late_);
+        if (in_time && rcode == 0) ++answered_noerror_;
         ++rcodes_[rcode & 0x0f];
         ++latency_us_[latency_us < kMaxUs ? latency_us : kMaxUs];
     }
@@ -34,6 +35,8 @@ public:
     double send_seconds = 0;  // time the send phase lasted
 
     [[nodiscard]] uint64_t answered() const { return answered_; }
+    /// Answered within the timeout with RCODE NOERROR (what RFC 8219 §9 counts as valid).
+    [[nodiscard]] uint64_t answered_noerror() const { return answered_noerror_; }
     [[nodiscard]] uint64_t late() const { return late_; }
     /// Share of sent queries not answered within the timeout, in percent.
     [[nodiscard]] double loss_percent() const {
@@ -43,6 +46,7 @@ public:
 
 private:
     uint64_t answered_ = 0;
+    uint64_t answered_noerror_ = 0;
     uint64_t late_ = 0;
     std::array<uint64_t, 16> rcodes_{};
     std::vector<uint64_t> latency_us_;

@@ -6,24 +6,23 @@
 
 namespace strait::rig {
 
-double search_rate(Traffic& traffic, double max_rate, double precision, double seconds,
-                   const char* label) {
-    // §9: a rate passes when all queries are answered within the timeout (no loss, none late).
+double search_rate(Traffic& traffic, const SearchSpec& spec, const char* label) {
     double lo = 0;
-    double hi = max_rate;
-    double rate = max_rate;
+    double hi = spec.max_rate;
+    double rate = spec.max_rate;
     int step = 0;
-    while (hi - lo > precision) {
-        RunStats st = traffic.run(rate, seconds);
-        bool pass = st.sent > 0 && st.answered() == st.sent;
+    while (hi - lo > spec.precision) {
+        RunStats st = traffic.run(rate, spec.seconds);
+        double need = static_cast<double>(st.sent) * (1.0 - spec.loss_pct / 100.0);
+        bool pass = st.sent > 0 && static_cast<double>(st.answered_noerror()) >= need;
         std::printf("SEARCH step=%d rate=%.0f %s\n", ++step, rate, pass ? "pass" : "fail");
         print_result(label, rate, st);
         (pass ? lo : hi) = rate;
-        if (pass && rate == max_rate) break;
+        if (pass && rate == spec.max_rate) break;
         rate = (lo + hi) / 2;
     }
-    std::printf("SEARCH label=%s result_qps=%.0f precision=%.0f steps=%d\n", label, lo,
-                precision, step);
+    std::printf("SEARCH label=%s result_qps=%.0f precision=%.0f loss_allowed_pct=%g steps=%d\n",
+                label, lo, spec.precision, spec.loss_pct, step);
     std::fflush(stdout);
     return lo;
 }

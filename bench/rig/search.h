@@ -8,10 +8,17 @@
 
 namespace strait::rig {
 
+struct SearchSpec {
+    double max_rate;   // upper bound, queries/s; tried first
+    double precision;  // stop when the pass/fail interval is this narrow
+    double loss_pct;   // a step passes with at most this share unanswered (RFC 8219: 0)
+    double seconds;    // send time of each step
+};
+
 /// Prints one result line per step and a final "SEARCH" line; returns the highest rate
-/// (queries/s) that passed, 0 when none did. Each step sends for `seconds`.
-double search_rate(Traffic& traffic, double max_rate, double precision, double seconds,
-                   const char* label);
+/// (queries/s) that passed, 0 when none did. A step passes when the queries answered in time
+/// with NOERROR are at least (100 - loss_pct) % of those sent.
+double search_rate(Traffic& traffic, const SearchSpec& spec, const char* label);
 
 /// One "RESULT ..." line (machine-readable key=value pairs).
 void print_result(const char* label, double rate, const RunStats& st);
