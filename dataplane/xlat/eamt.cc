@@ -114,28 +114,28 @@ void Eamt::index_exact() {
     if (n4 != 0) {
         const unsigned bits = table_bits(n4);
         exact4_.assign(std::size_t{1} << bits, Exact4{});
+        mask4_ = (1u << bits) - 1;
         shift4_ = 32 - bits;
     }
     if (n6 != 0) {
         const unsigned bits = table_bits(n6);
         exact6_.assign(std::size_t{1} << bits, Exact6{});
+        mask6_ = (1u << bits) - 1;
         shift6_ = 32 - bits;
     }
     for (const EamtEntry& e : entries_) {
         if (e.v4.len == 32) {
-            const uint32_t a = e.v4.addr.host();
-            const uint32_t mask = static_cast<uint32_t>(exact4_.size() - 1);
+            const auto a = load_raw<uint32_t>(e.v4.addr.b.data());
             uint32_t i = hash4(a, shift4_);
-            while (exact4_[i].used) i = (i + 1) & mask;
+            while (exact4_[i].used) i = (i + 1) & mask4_;
             exact4_[i] = Exact4{a, 1, e.v6.addr};  // suffix length 0: the IPv6 prefix itself
         }
         if (e.v6.len == 128) {
-            const uint64_t hi = load_be64(e.v6.addr.b.data());
-            const uint64_t lo = load_be64(e.v6.addr.b.data() + 8);
-            const uint32_t mask = static_cast<uint32_t>(exact6_.size() - 1);
+            const auto hi = load_raw<uint64_t>(e.v6.addr.b.data());
+            const auto lo = load_raw<uint64_t>(e.v6.addr.b.data() + 8);
             uint32_t i = hash6(hi, lo, shift6_);
-            while (exact6_[i].used) i = (i + 1) & mask;
-            exact6_[i] = Exact6{hi, lo, e.v4.addr.host(), 1};  // validation forces v4 /32
+            while (exact6_[i].used) i = (i + 1) & mask6_;
+            exact6_[i] = Exact6{hi, lo, e.v4.addr.b, 1};  // validation forces v4 /32
         }
     }
 }

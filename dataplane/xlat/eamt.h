@@ -2,6 +2,7 @@
 // RFC 7757 Explicit Address Mapping Table: immutable, flat, longest-prefix match both ways.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -35,30 +36,27 @@ public:
     /// entries answer from a hash index first; shorter prefixes are searched only after it.
     bool lookup_v4(const uint8_t* v4, uint8_t* out16) const {
         if (entries_.empty()) return false;
-        const uint32_t a = net::load_be32(v4);
-        if (const Exact4* x = find_exact_v4(a)) {
+        if (const Exact4* x = find_exact_v4(load_raw<uint32_t>(v4))) {
             __builtin_memcpy(out16, x->out6.b.data(), 16);
             return true;
         }
-        return !groups_v4_.empty() && lookup_v4_prefix(a, out16);
+        return !groups_v4_.empty() && lookup_v4_prefix(net::load_be32(v4), out16);
     }
     /// RFC 7757 §3.2: longest IPv6 prefix containing `v6`; writes the IPv4 address. /128
     /// entries (always paired with a /32) answer from a hash index first.
     bool lookup_v6(const uint8_t* v6, uint8_t* out4) const {
         if (entries_.empty()) return false;
-        const uint64_t hi = load_be64(v6);
-        const uint64_t lo = load_be64(v6 + 8);
-        if (const Exact6* x = find_exact_v6(hi, lo)) {
-            net::store_be32(out4, x->out4);
+        if (const Exact6* x = find_exact_v6(load_raw<uint64_t>(v6), load_raw<uint64_t>(v6 + 8))) {
+            __builtin_memcpy(out4, x->out4.data(), 4);
             return true;
         }
-        return !groups_v6_.empty() && lookup_v6_prefix(hi, lo, out4);
+        return !groups_v6_.empty() && lookup_v6_prefix(load_be64(v6), load_be64(v6 + 8), out4);
     }
     /// True when some entry's IPv4 prefix contains `v4` (hairpin test, RFC 7757 §4.2).
     bool contains_v4(const uint8_t* v4) const {
         if (entries_.empty()) return false;
-        const uint32_t a = net::load_be32(v4);
-        return find_exact_v4(a) != nullptr || (!groups_v4_.empty() && find_v4(a) >= 0);
+        return find_exact_v4(load_raw<uint32_t>(v4)) != nullptr ||
+               (!groups_v4_.empty() && find_v4(net::load_be32(v4)) >= 0);
     }
 
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
@@ -79,6 +77,8 @@ private:
         uint8_t len;
         uint32_t begin, end;
     };
+    // Exact-match keys are the address bytes loaded in host byte order ("raw"): hashing and
+    // comparing need no byte swap.
     struct Exact4 {  // a /32 entry: its (full) IPv6 address
         uint32_t addr;
         uint32_t used;
@@ -86,9 +86,15 @@ private:
     };
     struct Exact6 {  // a /128 entry (its IPv4 side is necessarily a /32)
         uint64_t hi, lo;
-        uint32_t out4;
+        std::array<uint8_t, 4> out4;
         uint32_t used;
     };
+    template <class T>
+    static T load_raw(const uint8_t* p) {
+        T v;
+        __builtin_memcpy(&v, p, sizeof v);
+        return v;
+    }
     static uint64_t load_be64(const uint8_t* p) {
         return uint64_t{net::load_be32(p)} << 32 | net::load_be32(p + 4);
     }
@@ -99,19 +105,19 @@ private:
             ((hi ^ (lo * 0xff51afd7ed558ccdull)) * 0x9e3779b97f4a7c15ull) >> (32 + shift));
     }
     const Exact4* find_exact_v4(uint32_t a) const {
-        if (exact4_.empty()) return nullptr;
-        const uint32_t mask = static_cast<uint32_t>(exact4_.size() - 1);
-        for (uint32_t i = hash4(a, shift4_);; i = (i + 1) & mask) {
-            const Exact4& x = exact4_[i];
+        if (mask4_ == 0) return nullptr;
+        const Exact4* t = exact4_.data();
+        for (uint32_t i = hash4(a, shift4_);; i = (i + 1) & mask4_) {
+            const Exact4& x = t[i];
             if (!x.used) return nullptr;
             if (x.addr == a) return &x;
         }
     }
     const Exact6* find_exact_v6(uint64_t hi, uint64_t lo) const {
-        if (exact6_.empty()) return nullptr;
-        const uint32_t mask = static_cast<uint32_t>(exact6_.size() - 1);
-        for (uint32_t i = hash6(hi, lo, shift6_);; i = (i + 1) & mask) {
-            const Exact6& x = exact6_[i];
+        if (mask6_ == 0) return nullptr;
+        const Exact6* t = exact6_.data();
+        for (uint32_t i = hash6(hi, lo, shift6_);; i = (i + 1) & mask6_) {
+            const Exact6& x = t[i];
             if (!x.used) return nullptr;
             if (x.hi == hi && x.lo == lo) return &x;
         }
@@ -129,6 +135,7 @@ private:
     std::vector<Group> groups_v6_;
     std::vector<Exact4> exact4_;  // power-of-two size, or empty
     std::vector<Exact6> exact6_;
+    uint32_t mask4_ = 0, mask6_ = 0;    // size - 1 (tables have >= 2 slots), 0 when empty
     unsigned shift4_ = 0, shift6_ = 0;  // 32 - log2(size)
 };
 

@@ -46,8 +46,8 @@ inline bool try_fast_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, M& mapper, 
                (l4[0] != kIcmp4EchoRequest && l4[0] != kIcmp4EchoReply)) {
         return false;
     }
-    if (net::csum_fold(wire::sum_words32(p, 5)) != 0xffff) return false;  // full path counts it
-    pkt.truncate(total);                                                  // drop Ethernet padding
+    if (wire::fold_words32(p, 5) != 0xffff) return false;  // full path counts it
+    pkt.truncate(total);                                   // drop Ethernet padding
 
     Flow4 in;
     __builtin_memcpy(in.src.b.data(), p + 12, 4);
@@ -80,9 +80,9 @@ inline bool try_fast_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, M& mapper, 
         l4[0] = type;
         wire::patch_checksum(l4 + 2, net::csum_fold(old_s), net::csum_fold(new_s), false);
     } else {  // RFC 7915 §4.5: pseudo-header addresses and (mapped) ports, RFC 1624
-        const uint32_t old_s = wire::sum_words32(p + 12, 2) + in.src_port + in.dst_port;
+        const uint32_t old_s = wire::fold_words32(p + 12, 2) + in.src_port + in.dst_port;
         const uint32_t new_s =
-            wire::sum_words32(s6, 4) + wire::sum_words32(d6, 4) + o.src_port + o.dst_port;
+            wire::fold_words32(s6, 4) + wire::fold_words32(d6, 4) + o.src_port + o.dst_port;
         store_be16(l4, o.src_port);
         store_be16(l4 + 2, o.dst_port);
         wire::patch_checksum(l4 + (proto == wire::kProtoUdp ? 6 : 16), net::csum_fold(old_s),
@@ -156,9 +156,9 @@ inline bool try_fast_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext
         l4[0] = type;
         wire::patch_checksum(l4 + 2, net::csum_fold(old_s), net::csum_fold(new_s), false);
     } else {  // RFC 7915 §5.5: pseudo-header addresses and (mapped) ports, RFC 1624
-        const uint32_t old_s = wire::sum_words32(p + 8, 8) + in.src_port + in.dst_port;
-        const uint32_t new_s = wire::sum_words32(o.src.b.data(), 1) +
-                               wire::sum_words32(o.dst.b.data(), 1) + o.src_port + o.dst_port;
+        const uint32_t old_s = wire::fold_words32(p + 8, 8) + in.src_port + in.dst_port;
+        const uint32_t new_s = wire::fold_words32(o.src.b.data(), 1) +
+                               wire::fold_words32(o.dst.b.data(), 1) + o.src_port + o.dst_port;
         store_be16(l4, o.src_port);
         store_be16(l4 + 2, o.dst_port);
         wire::patch_checksum(l4 + (proto == wire::kProtoUdp ? 6 : 16), net::csum_fold(old_s),

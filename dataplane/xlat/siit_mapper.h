@@ -21,7 +21,8 @@ public:
     /// RFC 7757 §3.2 / RFC 7915 §5.1: source and destination through the EAMT, else
     /// extracted from pool6; neither -> Drop(XlatNoMapping). Outer packets whose pool6
     /// destination is EAMT-mapped answer Hairpin (RFC 7757 §4.2).
-    MapResult map_v6_to_v4(const Flow6& in, Flow4& out, MapScope scope) const {
+    [[gnu::always_inline]] MapResult map_v6_to_v4(const Flow6& in, Flow4& out,
+                                                   MapScope scope) const {
         bool src_pool6 = false;
         bool dst_pool6 = false;
         if (const DropReason r = addr_v6_to_v4(in.src, out.src, src_pool6); r != kOk) {
@@ -38,7 +39,8 @@ public:
 
     /// RFC 7757 §3.2 / RFC 7915 §4.1: EAMT, else embedded in pool6. With MapScope::Hairpin
     /// the source skips the EAMT (RFC 7757 §4.2) so the far IPv6 node sees a pool6 address.
-    MapResult map_v4_to_v6(const Flow4& in, Flow6& out, MapScope scope) const {
+    [[gnu::always_inline]] MapResult map_v4_to_v6(const Flow4& in, Flow6& out,
+                                                   MapScope scope) const {
         const bool src_eamt = scope != MapScope::Hairpin;
         if (const DropReason r = addr_v4_to_v6(in.src, out.src, src_eamt); r != kOk) {
             return MapResult::drop(r);
@@ -69,17 +71,20 @@ private:
         net::embed_ipv4(pool6_, a.b.data(), out.b.data());
         return kOk;
     }
-    static uint64_t load_be64(const uint8_t* p) {
-        return uint64_t{net::load_be32(p)} << 32 | net::load_be32(p + 4);
+    static uint64_t load_raw64(const uint8_t* p) {
+        uint64_t v;
+        __builtin_memcpy(&v, p, 8);
+        return v;
     }
     bool in_pool6(const net::Ipv6Addr& a) const {
-        return pool6_.len != 0 && (load_be64(a.b.data()) & mask_hi_) == pool_hi_ &&
-               (load_be64(a.b.data() + 8) & mask_lo_) == pool_lo_;
+        return pool6_.len != 0 && (load_raw64(a.b.data()) & mask_hi_) == pool_hi_ &&
+               (load_raw64(a.b.data() + 8) & mask_lo_) == pool_lo_;
     }
 
     const Eamt* eamt_;
     net::Ipv6Prefix pool6_;
-    uint64_t pool_hi_ = 0, pool_lo_ = 0, mask_hi_ = 0, mask_lo_ = 0;  // pool6 as masked halves
+    // pool6 as masked halves, in memory byte order (bitwise and/compare need no swap)
+    uint64_t pool_hi_ = 0, pool_lo_ = 0, mask_hi_ = 0, mask_lo_ = 0;
     bool check_global_ = false;  // pool6 is the WKP and no lab override (RFC 6052 §3.1)
 };
 

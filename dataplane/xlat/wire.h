@@ -41,6 +41,20 @@ inline uint32_t sum_words32(const uint8_t* p, unsigned n4) {
     return static_cast<uint32_t>(s);
 }
 
+/// Folded one's-complement sum of `n4` 32-bit big-endian words (as csum_fold(sum_words32)),
+/// adding native loads and swapping once at the end (RFC 1071 §2(B)): no per-word bswap.
+inline uint16_t fold_words32(const uint8_t* p, unsigned n4) {
+    uint64_t s = 0;
+    for (unsigned i = 0; i < n4; ++i) {
+        uint32_t v;
+        __builtin_memcpy(&v, p + 4 * i, 4);
+        s += v;
+    }
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffffffffu) + (s >> 32);
+    return be16toh(net::csum_fold(static_cast<uint32_t>(s)));
+}
+
 /// Unfolded one's-complement sum of `len` bytes as big-endian 16-bit words plus `init`: the
 /// same folded value as net::csum_add_bytes, 8 bytes per add. RFC 1071 §2(B): the sum is
 /// byte-order independent, so native 64-bit words are added with end-around carry and the
