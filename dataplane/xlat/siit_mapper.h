@@ -22,7 +22,7 @@ public:
     /// extracted from pool6; neither -> Drop(XlatNoMapping). Outer packets whose pool6
     /// destination is EAMT-mapped answer Hairpin (RFC 7757 §4.2).
     [[gnu::always_inline]] MapResult map_v6_to_v4(const Flow6& in, Flow4& out,
-                                                   MapScope scope) const {
+                                                  MapScope scope) const {
         bool src_pool6 = false;
         bool dst_pool6 = false;
         if (const DropReason r = addr_v6_to_v4(in.src, out.src, src_pool6); r != kOk) {
@@ -40,7 +40,7 @@ public:
     /// RFC 7757 §3.2 / RFC 7915 §4.1: EAMT, else embedded in pool6. With MapScope::Hairpin
     /// the source skips the EAMT (RFC 7757 §4.2) so the far IPv6 node sees a pool6 address.
     [[gnu::always_inline]] MapResult map_v4_to_v6(const Flow4& in, Flow6& out,
-                                                   MapScope scope) const {
+                                                  MapScope scope) const {
         const bool src_eamt = scope != MapScope::Hairpin;
         if (const DropReason r = addr_v4_to_v6(in.src, out.src, src_eamt); r != kOk) {
             return MapResult::drop(r);

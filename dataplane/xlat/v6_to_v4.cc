@@ -193,7 +193,7 @@ Outcome plan_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
 namespace {
 
 uint16_t flow_sum_v6(const Flow6& f, bool ports) {
-    uint32_t s = wire::sum_words32(f.src.b.data(), 4) + wire::sum_words32(f.dst.b.data(), 4);
+    uint32_t s = wire::fold_words32(f.src.b.data(), 4) + wire::fold_words32(f.dst.b.data(), 4);
     if (ports) s += uint32_t{f.src_port} + f.dst_port;
     return net::csum_fold(s);
 }
