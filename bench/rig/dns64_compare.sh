@@ -46,24 +46,7 @@ HIT=$E2E_WORK/hit.txt
 for i in $(seq 0 99); do echo "hit-$i.wild.strait.test AAAA"; done >"$HIT"
 echo "{n}.wild.strait.test AAAA" >"$E2E_WORK/miss-rig.txt"
 
-# nsd with the wildcard zone and without response rate limiting (its default 200 qps per
-# source would turn the benchmark into a test of RRL).
-start_nsd() {
-    mkdir -p "$E2E_WORK/nsd"
-    {
-        sed -e "s|@DIR@|$E2E_WORK/nsd|g" -e "s|@ZONES@|$DNS64_ZONES|g" \
-            -e 's|^\(    server-count:.*\)|\1\n    rrl-ratelimit: 0|' "$DNS64_ZONES/nsd.conf.in"
-        printf 'zone:\n    name: wild.strait.test\n    zonefile: %s\n' \
-            "$ROOT/bench/rig/wild.strait.test.zone"
-    } >"$E2E_WORK/nsd/nsd.conf"
-    in_server nsd -d -c "$E2E_WORK/nsd/nsd.conf" >"$E2E_WORK/nsd/stdout" 2>&1 &
-    for _ in $(seq 50); do
-        in_server dig @198.51.100.2 +short +time=1 +tries=1 A x.wild.strait.test >/dev/null 2>&1 &&
-            return 0
-        sleep 0.1
-    done
-    fail "nsd did not start"
-}
+start_nsd() { peer_start_nsd "wild.strait.test=$ROOT/bench/rig/wild.strait.test.zone"; }
 
 # record SERVER TOOL MIX QPS NOERROR_QPS LOSS_PCT
 record() { echo "$*" >>"$RESULTS"; log "$1 ($2) $3: $4 answers/s ($5 NOERROR), loss $6 %"; }
@@ -177,6 +160,8 @@ echo "== DNS64 comparison ($(date -u +%FT%TZ)) =="
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), nproc $(nproc), load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg) (at the end), $(uname -r), $(named -v), unbound" \
     "$(unbound -V | sed -n 's/^Version //p'), $(dnsperf -h 2>&1 | grep ^Version), nsd $(nsd -v 2>&1 | head -1)"
+echo "straitd: $BUILD ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- dns64 dataplane control include || echo ', uncommitted changes in the tree'))," \
+    "buildtype $(sed -n "s/^buildtype *= *//p" "$BUILD/meson-private/cmd_line.txt" 2>/dev/null || echo '?')"
 echo "each cell: median of $RUNS runs of ${DURATION} s (every run in the last column); loss ="\
     "queries not answered within 1 s. rig-max: open loop, as fast as the port takes frames;"\
     "rig-search: RFC 8219 §9 highest rate with <= $SEARCH_LOSS % unanswered (steps of" \

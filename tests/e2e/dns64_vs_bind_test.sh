@@ -4,12 +4,14 @@
 # to the same nsd) answer the same questions from the same client at the same service
 # address; rcode, owner names, types and record data of the answer sections must match,
 # TTLs within a tolerance (caches count down; a second of skew per cached step).
+# big.diff.strait.test (60 AAAA + 1 A): nsd truncates the AAAA answer over UDP (TC=1, no
+# records); straitd must not take that for NODATA and synthesize (RFC 6147 §5.1.1).
 source "$(dirname "$0")/dns64/lib.sh"
 source "$E2E_DIR/dns64/peers.sh"
 command -v named >/dev/null || { echo "SKIP: no named (apt-get install bind9)"; exit 77; }
 
 # name type: A-only, dual stack, AAAA-only, CNAME to A-only, ::ffff-only AAAA (plus A),
-# several A, NXDOMAIN, NODATA, PTR of a synthesized address (and of one with no PTR, and a
+# several A, an AAAA RRset too big for UDP (truncated upstream answer), NXDOMAIN, NODATA, PTR of a synthesized address (and of one with no PTR, and a
 # name inside the prefix's reverse tree that is no address), RFC 8880 ipv4only.arpa.
 QUERIES=(
     "a-only.strait.test AAAA"
@@ -19,6 +21,7 @@ QUERIES=(
     "mapped.strait.test AAAA"
     "multi.strait.test AAAA"
     "nope.strait.test AAAA"
+    "big.diff.strait.test AAAA"
     "ns.strait.test MX"
     "a-only.strait.test A"
     "2.0.4.6.3.3.6.c.0.0.0.0.0.0.0.0.0.0.0.0.4.6.0.0.8.b.d.0.1.0.0.2.ip6.arpa PTR"
@@ -39,6 +42,7 @@ ask() {
     done
 }
 
+start_nsd() { peer_start_nsd "diff.strait.test=$E2E_DIR/dns64/diff.strait.test.zone"; }
 dns64_up '["198.51.100.2"]'
 ask "$E2E_WORK/strait"
 log "straitd answered ${#QUERIES[@]} queries; switching the gateway to BIND9"

@@ -5,6 +5,7 @@
 # (the same service address 2001:db8:6::53) and gw-out (198.51.100.1), forwarding to nsd.
 # Sourced after topology.sh; each function writes its files under the folder it is given.
 #
+#   peer_start_nsd [NAME=FILE]...  # lib.sh's nsd plus extra zones, no rate limiting
 #   peer_gw_kernel_up              # straitd stopped: kernel addresses on gw-in / gw-out
 #   peer_named DIR [CPU]           # named -f, one worker thread, dns64 2001:db8:64::/96
 #   peer_unbound DIR [CPU]         # unbound -d, one thread, module-config "dns64 iterator"
@@ -13,6 +14,26 @@
 PEER_SERVICE6=${PEER_SERVICE6:-2001:db8:6::53}
 PEER_UPSTREAM4=${PEER_UPSTREAM4:-198.51.100.2}
 PEER_PID=
+
+# nsd's default response rate limiting (200 answers/s per client /24) would drop and
+# truncate upstream answers under load, so the peers' nsd runs without it.
+peer_start_nsd() {
+    mkdir -p "$E2E_WORK/nsd"
+    {
+        sed -e "s|@DIR@|$E2E_WORK/nsd|g" -e "s|@ZONES@|$DNS64_ZONES|g" \
+            -e 's|^\(    server-count:.*\)|\1\n    rrl-ratelimit: 0|' "$DNS64_ZONES/nsd.conf.in"
+        local z
+        for z in "$@"; do printf 'zone:\n    name: %s\n    zonefile: %s\n' "${z%%=*}" "${z#*=}"; done
+    } >"$E2E_WORK/nsd/nsd.conf"
+    ip netns exec "$NS_S" nsd -d -c "$E2E_WORK/nsd/nsd.conf" >"$E2E_WORK/nsd/stdout" 2>&1 &
+    for _ in $(seq 50); do
+        ip netns exec "$NS_S" dig "@$PEER_UPSTREAM4" +short +time=1 +tries=1 SOA strait.test \
+            >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    cat "$E2E_WORK/nsd/stdout" >&2
+    return 1
+}
 
 peer_gw_kernel_up() {
     ip netns exec "$NS_G" sysctl -qw net.ipv6.conf.gw-in.disable_ipv6=0
