@@ -2,6 +2,11 @@
 // RFC 7757 EAMT build/lookup, the SIIT mapper (EAMT, pool6, WKP rule) and hairpinning.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <random>
+#include <set>
+#include <vector>
+
 #include "packet_builder.h"
 #include "siit_mapper.h"
 #include "strait/net/rfc6052.h"
@@ -59,6 +64,60 @@ TEST(Eamt, LongestPrefixBothWays) {
     EXPECT_EQ(map6(*t, "2001:db8:cccc::9ff:ffff"), "198.51.100.9");  // bits past suffix ignored
     EXPECT_TRUE(t->contains_v4(v4("192.0.2.200").b.data()));
     EXPECT_FALSE(t->contains_v4(v4("192.0.3.1").b.data()));
+}
+
+// The /32 and /128 hash indexes must keep longest-prefix semantics next to shorter
+// prefixes: random tables (nested /16, /24, /32 and their /112, /120, /128 partners)
+// against a brute-force reference, hits and misses, both directions.
+TEST(Eamt, HashIndexMatchesBruteForceLongestPrefix) {
+    std::mt19937 rng(7757);
+    const auto mask32 = [](unsigned len) { return len == 0 ? 0u : ~0u << (32 - len); };
+    for (int round = 0; round < 20; ++round) {
+        std::vector<EamtEntry> entries;
+        std::set<std::pair<uint32_t, unsigned>> seen4;
+        const int n = 1 + static_cast<int>(rng() % 300);
+        for (int i = 0; i < n; ++i) {
+            const unsigned len4 = std::array<unsigned, 3>{16, 24, 32}[rng() % 3];
+            const uint32_t a4 = (0xc0a80000u | (rng() & 0x3ff)) & mask32(len4);  // 192.168.0-3.x
+            if (!seen4.insert({a4, len4}).second) continue;
+            EamtEntry e;
+            e.v4 = {net::Ipv4Addr::from_host(a4), static_cast<uint8_t>(len4)};
+            e.v6.len = static_cast<uint8_t>(96 + len4);  // equal suffix lengths
+            e.v6.addr = v6("2001:db8:e::");
+            e.v6.addr.b[6] = static_cast<uint8_t>(entries.size() >> 8);  // unique /64 per entry
+            e.v6.addr.b[7] = static_cast<uint8_t>(entries.size());
+            net::store_be32(&e.v6.addr.b[12], a4);
+            entries.push_back(e);
+        }
+        auto t = Eamt::build(entries);
+        ASSERT_TRUE(t.ok()) << t.error().to_string();
+        for (int q = 0; q < 2000; ++q) {
+            const uint32_t a = 0xc0a80000u | (rng() & 0x3ff);
+            const EamtEntry* best = nullptr;
+            for (const EamtEntry& e : entries) {
+                if ((a & mask32(e.v4.len)) == e.v4.addr.host() &&
+                    (!best || e.v4.len > best->v4.len)) {
+                    best = &e;
+                }
+            }
+            const net::Ipv4Addr a4 = net::Ipv4Addr::from_host(a);
+            net::Ipv6Addr out;
+            ASSERT_EQ(t->lookup_v4(a4.b.data(), out.b.data()), best != nullptr) << a;
+            ASSERT_EQ(t->contains_v4(a4.b.data()), best != nullptr) << a;
+            if (best == nullptr) continue;
+            net::Ipv6Addr want = best->v6.addr;
+            net::store_be32(&want.b[12], a);  // prefix + IPv4 suffix (suffix bits end at 128)
+            ASSERT_EQ(out, want) << a;
+            // Back through the v6 side: an address under the matched entry's IPv6 prefix
+            // maps to the same IPv4 address (the /64 is unique, so no other entry matches).
+            net::Ipv4Addr back;
+            ASSERT_TRUE(t->lookup_v6(out.b.data(), back.b.data()));
+            ASSERT_EQ(back.host(), a);
+            net::Ipv6Addr miss = out;
+            miss.b[5] ^= 0x80;  // outside every entry
+            ASSERT_FALSE(t->lookup_v6(miss.b.data(), back.b.data()));
+        }
+    }
 }
 
 TEST(SiitMapper, EamtFirstThenPool6AndWkpRule) {

@@ -168,18 +168,19 @@ struct Result1 {
 };
 
 template <bool V4In, class MakeMapper>
-Result1 run(const Bytes& in, uint32_t headroom, const XlatConfig& cfg, MakeMapper make, bool fast) {
+Result1 run(const Bytes& in, uint32_t headroom, const XlatConfig& cfg, MakeMapper make, bool fast,
+            MapScope scope4) {
     Buf b(in, headroom);
     XlatContext ctx;
     ctx.next_ipv4_id = 0xfffe;
     auto [mapper, calls, scope] = make();
     Result1 res;
     if (fast) {
-        res.fast = V4In ? detail::try_fast_v4_to_v6(b.pkt, cfg, *mapper, MapScope::Outer, res.o)
+        res.fast = V4In ? detail::try_fast_v4_to_v6(b.pkt, cfg, *mapper, scope4, res.o)
                         : detail::try_fast_v6_to_v4(b.pkt, cfg, ctx, *mapper, res.o);
         if (!res.fast) return res;
     } else {
-        res.o = V4In ? detail::translate_v4_to_v6_full(b.pkt, cfg, ctx, *mapper, MapScope::Outer)
+        res.o = V4In ? detail::translate_v4_to_v6_full(b.pkt, cfg, ctx, *mapper, scope4)
                      : detail::translate_v6_to_v4_full(b.pkt, cfg, ctx, *mapper);
     }
     res.out = b.bytes();
@@ -223,14 +224,16 @@ void differential(int iterations) {
         const uint32_t headroom = r.chance(5) ? r.below(24) : 128;
         const bool use_siit = r.chance(60);
         const int add_port = r.chance(50) ? static_cast<int>(r.below(1000)) : 0;
+        // v4_to_v6 also runs as the second pass of a hairpinned packet (RFC 7757 §4.2).
+        const MapScope scope4 = r.chance(20) ? MapScope::Hairpin : MapScope::Outer;
         // A fresh mapper per run: the fast and the full path see the same state.
         std::unique_ptr<SiitMapper> siit;
         std::unique_ptr<TestMapper> tm;
         const auto both = [&](auto mk) {
-            const Result1 fast = run<V4In>(pkt, headroom, cfg, mk, true);
+            const Result1 fast = run<V4In>(pkt, headroom, cfg, mk, true, scope4);
             if (!fast.fast) return;
             ++fast_taken;
-            const Result1 full = run<V4In>(pkt, headroom, cfg, mk, false);
+            const Result1 full = run<V4In>(pkt, headroom, cfg, mk, false, scope4);
             SCOPED_TRACE("iteration " + std::to_string(i) + " proto " + std::to_string(proto));
             ASSERT_EQ(full.o.verdict, fast.o.verdict);
             ASSERT_EQ(full.o.reason, fast.o.reason);
