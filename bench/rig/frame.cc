@@ -87,8 +87,8 @@ Template build_template(const FrameSpec& spec, const Question& q) {
     return t;
 }
 
-void patch_query(uint8_t* frame, const Template& t, uint16_t id, uint16_t sport,
-                 uint16_t src_lo, uint32_t counter) {
+void patch_query(uint8_t* frame, const Template& t, uint16_t id, uint16_t sport, uint16_t src_lo,
+                 uint32_t counter) {
     put16(frame + kEthLen + 22, src_lo);
     put16(frame + kUdpOff, sport);
     put16(frame + kDnsOff, id);

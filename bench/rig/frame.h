@@ -38,8 +38,8 @@ Template build_template(const FrameSpec& spec, const Question& q);
 
 /// Writes the varying fields into `frame` (a copy of `t.bytes`) and updates the UDP
 /// checksum incrementally.
-void patch_query(uint8_t* frame, const Template& t, uint16_t id, uint16_t sport,
-                 uint16_t src_lo, uint32_t counter);
+void patch_query(uint8_t* frame, const Template& t, uint16_t id, uint16_t sport, uint16_t src_lo,
+                 uint32_t counter);
 
 /// What the receive path needs from an answer frame.
 struct Answer {

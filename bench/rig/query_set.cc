@@ -11,8 +11,8 @@ namespace strait::rig {
 namespace {
 
 constexpr std::pair<const char*, uint16_t> kTypes[] = {
-    {"A", 1},    {"NS", 2},   {"CNAME", 5}, {"SOA", 6},    {"PTR", 12},
-    {"MX", 15},  {"TXT", 16}, {"AAAA", 28}, {"SRV", 33},   {"ANY", 255},
+    {"A", 1},   {"NS", 2},   {"CNAME", 5}, {"SOA", 6},  {"PTR", 12},
+    {"MX", 15}, {"TXT", 16}, {"AAAA", 28}, {"SRV", 33}, {"ANY", 255},
 };
 constexpr const char* kCounterMarker = "{n}";
 constexpr size_t kCounterDigits = 8;

@@ -59,38 +59,74 @@ void usage() {
 
 Options parse_options(int argc, char** argv) {
     static const option kLong[] = {
-        {"queries", 1, nullptr, 'q'},   {"dst", 1, nullptr, 'd'},
-        {"dport", 1, nullptr, 'P'},     {"dst-mac", 1, nullptr, 'm'},
-        {"src", 1, nullptr, 's'},       {"src-count", 1, nullptr, 'n'},
-        {"sport-base", 1, nullptr, 'b'}, {"sports", 1, nullptr, 'p'},
-        {"rate", 1, nullptr, 'r'},      {"duration", 1, nullptr, 't'},
-        {"timeout", 1, nullptr, 'T'},   {"warmup", 1, nullptr, 'w'},
-        {"search", 0, nullptr, 'S'},    {"search-precision", 1, nullptr, 'e'},
-        {"search-loss", 1, nullptr, 'L'}, {"seed", 1, nullptr, 'x'},      {"label", 1, nullptr, 'l'},
-        {"help", 0, nullptr, 'h'},      {nullptr, 0, nullptr, 0}};
+        {"queries", 1, nullptr, 'q'},     {"dst", 1, nullptr, 'd'},
+        {"dport", 1, nullptr, 'P'},       {"dst-mac", 1, nullptr, 'm'},
+        {"src", 1, nullptr, 's'},         {"src-count", 1, nullptr, 'n'},
+        {"sport-base", 1, nullptr, 'b'},  {"sports", 1, nullptr, 'p'},
+        {"rate", 1, nullptr, 'r'},        {"duration", 1, nullptr, 't'},
+        {"timeout", 1, nullptr, 'T'},     {"warmup", 1, nullptr, 'w'},
+        {"search", 0, nullptr, 'S'},      {"search-precision", 1, nullptr, 'e'},
+        {"search-loss", 1, nullptr, 'L'}, {"seed", 1, nullptr, 'x'},
+        {"label", 1, nullptr, 'l'},       {"help", 0, nullptr, 'h'},
+        {nullptr, 0, nullptr, 0}};
     Options o;
     o.traffic.counter_seed = static_cast<uint32_t>(std::time(nullptr) * 2654435761u);
     int c;
     while ((c = getopt_long(argc, argv, "", kLong, nullptr)) != -1) {
         switch (c) {
-            case 'q': o.queries = optarg; break;
-            case 'd': o.dst = optarg; break;
-            case 'P': o.dport = static_cast<uint16_t>(std::atoi(optarg)); break;
-            case 'm': o.dst_mac = optarg; break;
-            case 's': o.src = optarg; break;
-            case 'n': o.src_count = static_cast<uint16_t>(std::atoi(optarg)); break;
-            case 'b': o.traffic.sport_base = static_cast<uint16_t>(std::atoi(optarg)); break;
-            case 'p': o.traffic.sport_count = static_cast<uint16_t>(std::atoi(optarg)); break;
-            case 'r': o.rate = std::atof(optarg); break;
-            case 't': o.duration = std::atof(optarg); break;
-            case 'T': o.traffic.timeout_ms = static_cast<uint32_t>(std::atoi(optarg)); break;
-            case 'w': o.warmup = std::atof(optarg); break;
-            case 'S': o.search = true; break;
-            case 'L': o.search_loss = std::atof(optarg); break;
-            case 'e': o.precision = std::atof(optarg); break;
-            case 'x': o.traffic.counter_seed = static_cast<uint32_t>(std::strtoul(optarg, nullptr, 0)); break;
-            case 'l': o.label = optarg; break;
-            default: usage();
+            case 'q':
+                o.queries = optarg;
+                break;
+            case 'd':
+                o.dst = optarg;
+                break;
+            case 'P':
+                o.dport = static_cast<uint16_t>(std::atoi(optarg));
+                break;
+            case 'm':
+                o.dst_mac = optarg;
+                break;
+            case 's':
+                o.src = optarg;
+                break;
+            case 'n':
+                o.src_count = static_cast<uint16_t>(std::atoi(optarg));
+                break;
+            case 'b':
+                o.traffic.sport_base = static_cast<uint16_t>(std::atoi(optarg));
+                break;
+            case 'p':
+                o.traffic.sport_count = static_cast<uint16_t>(std::atoi(optarg));
+                break;
+            case 'r':
+                o.rate = std::atof(optarg);
+                break;
+            case 't':
+                o.duration = std::atof(optarg);
+                break;
+            case 'T':
+                o.traffic.timeout_ms = static_cast<uint32_t>(std::atoi(optarg));
+                break;
+            case 'w':
+                o.warmup = std::atof(optarg);
+                break;
+            case 'S':
+                o.search = true;
+                break;
+            case 'L':
+                o.search_loss = std::atof(optarg);
+                break;
+            case 'e':
+                o.precision = std::atof(optarg);
+                break;
+            case 'x':
+                o.traffic.counter_seed = static_cast<uint32_t>(std::strtoul(optarg, nullptr, 0));
+                break;
+            case 'l':
+                o.label = optarg;
+                break;
+            default:
+                usage();
         }
     }
     uint16_t sp = o.traffic.sport_count;
@@ -150,33 +186,36 @@ void print_settings(const Options& o, uint16_t port, size_t nq, bool unique) {
     rte_eth_dev_info_get(port, &info);
     double load[3] = {};
     getloadavg(load, 3);
-    std::printf("strait-rig: machine: cpu=\"%s\" nproc=%ld loadavg=%.2f/%.2f/%.2f %s "
-                "lcore=%u(cpu %d) port=%u driver=%s\n",
-                cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2],
-                rte_version(), rte_lcore_id(), sched_getcpu(), port, info.driver_name);
-    std::printf("strait-rig: settings: queries=%s (%zu, %s names) dst=[%s]:%u src=%s+%u "
-                "sports=%u+%u burst=32 rate=%s duration=%gs timeout=%ums warmup=%gs%s "
-                "search_loss=%g%%\n",
-                o.queries.c_str(), nq, unique ? "unique" : "repeated", o.dst.c_str(), o.dport,
-                o.src.c_str(), o.src_count, o.traffic.sport_base, o.traffic.sport_count,
-                o.rate > 0 ? std::to_string(static_cast<long>(o.rate)).c_str() : "max",
-                o.duration, o.traffic.timeout_ms, o.warmup, o.search ? " search=rfc8219" : "",
-                o.search_loss);
+    std::printf(
+        "strait-rig: machine: cpu=\"%s\" nproc=%ld loadavg=%.2f/%.2f/%.2f %s "
+        "lcore=%u(cpu %d) port=%u driver=%s\n",
+        cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2],
+        rte_version(), rte_lcore_id(), sched_getcpu(), port, info.driver_name);
+    std::printf(
+        "strait-rig: settings: queries=%s (%zu, %s names) dst=[%s]:%u src=%s+%u "
+        "sports=%u+%u burst=32 rate=%s duration=%gs timeout=%ums warmup=%gs%s "
+        "search_loss=%g%%\n",
+        o.queries.c_str(), nq, unique ? "unique" : "repeated", o.dst.c_str(), o.dport,
+        o.src.c_str(), o.src_count, o.traffic.sport_base, o.traffic.sport_count,
+        o.rate > 0 ? std::to_string(static_cast<long>(o.rate)).c_str() : "max", o.duration,
+        o.traffic.timeout_ms, o.warmup, o.search ? " search=rfc8219" : "", o.search_loss);
 }
 
 }  // namespace
 
 void print_result(const char* label, double rate, const RunStats& st) {
     double secs = st.send_seconds > 0 ? st.send_seconds : 1;
-    std::printf("RESULT label=%s rate=%.0f sent=%lu sent_qps=%.0f answered=%lu "
-                "answered_qps=%.0f noerror_qps=%.0f loss_pct=%.3f late=%lu unmatched=%lu tx_full=%lu ndp=%lu "
-                "rcodes=%s lat_us_p50=%lu p90=%lu p99=%lu p999=%lu\n",
-                label, rate, st.sent, static_cast<double>(st.sent) / secs, st.answered(),
-                static_cast<double>(st.answered()) / secs,
-                static_cast<double>(st.answered_noerror()) / secs, st.loss_percent(), st.late(),
-                st.unmatched, st.tx_full, st.ndp_answered, st.rcode_summary().c_str(),
-                st.percentile_us(0.5), st.percentile_us(0.9), st.percentile_us(0.99),
-                st.percentile_us(0.999));
+    std::printf(
+        "RESULT label=%s rate=%.0f sent=%lu sent_qps=%.0f answered=%lu "
+        "answered_qps=%.0f noerror_qps=%.0f loss_pct=%.3f late=%lu unmatched=%lu tx_full=%lu "
+        "ndp=%lu "
+        "rcodes=%s lat_us_p50=%lu p90=%lu p99=%lu p999=%lu\n",
+        label, rate, st.sent, static_cast<double>(st.sent) / secs, st.answered(),
+        static_cast<double>(st.answered()) / secs,
+        static_cast<double>(st.answered_noerror()) / secs, st.loss_percent(), st.late(),
+        st.unmatched, st.tx_full, st.ndp_answered, st.rcode_summary().c_str(),
+        st.percentile_us(0.5), st.percentile_us(0.9), st.percentile_us(0.99),
+        st.percentile_us(0.999));
     std::fflush(stdout);
 }
 

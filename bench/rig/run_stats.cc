@@ -19,9 +19,8 @@ uint64_t RunStats::percentile_us(double p) const {
 
 std::string RunStats::rcode_summary() const {
     static constexpr const char* kNames[16] = {
-        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
-        "YXRRSET", "NXRRSET", "NOTAUTH",  "NOTZONE", "RCODE11", "RCODE12",  "RCODE13",
-        "RCODE14", "RCODE15"};
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+        "NXRRSET", "NOTAUTH", "NOTZONE",  "RCODE11",  "RCODE12", "RCODE13", "RCODE14",  "RCODE15"};
     std::string out;
     for (int i = 0; i < 16; ++i) {
         if (rcodes_[i] == 0) continue;

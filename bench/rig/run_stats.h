@@ -11,7 +11,7 @@
 namespace strait::rig {
 
 class RunStats {
-public:
+  public:
     static constexpr uint32_t kMaxUs = 1'000'000;  // latencies above land in the last bucket
 
     RunStats() : latency_us_(kMaxUs + 1, 0) {}
@@ -28,9 +28,9 @@ public:
     /// "NOERROR=..., NXDOMAIN=..." for the RCODEs seen.
     [[nodiscard]] std::string rcode_summary() const;
 
-    uint64_t sent = 0;        // queries handed to the NIC
-    uint64_t tx_full = 0;     // queries the NIC did not take (not counted as sent)
-    uint64_t unmatched = 0;   // answers with no outstanding query (duplicates, stale)
+    uint64_t sent = 0;       // queries handed to the NIC
+    uint64_t tx_full = 0;    // queries the NIC did not take (not counted as sent)
+    uint64_t unmatched = 0;  // answers with no outstanding query (duplicates, stale)
     uint64_t ndp_answered = 0;
     double send_seconds = 0;  // time the send phase lasted
 
@@ -44,7 +44,7 @@ public:
                     : 0.0;
     }
 
-private:
+  private:
     uint64_t answered_ = 0;
     uint64_t answered_noerror_ = 0;
     uint64_t late_ = 0;

@@ -16,9 +16,12 @@ namespace strait::rig {
 // Sequence number s of a query: source port = base + (s mod P), DNS ID = (s / P) mod 65536,
 // so an answer's (ID, port) gives s mod 65536*P, enough to find its slot (P >= 16 makes
 // 65536*P cover the 2^20 slots). Sources cycle with s; questions go round-robin.
-Traffic::Traffic(const TrafficConfig& cfg, const FrameSpec& spec,
-                 const std::vector<Question>& qs, rte_mempool* pool)
-    : cfg_(cfg), spec_(spec), pool_(pool), slots_(kSlots, Slot{0, 0}),
+Traffic::Traffic(const TrafficConfig& cfg, const FrameSpec& spec, const std::vector<Question>& qs,
+                 rte_mempool* pool)
+    : cfg_(cfg),
+      spec_(spec),
+      pool_(pool),
+      slots_(kSlots, Slot{0, 0}),
       counter_(cfg.counter_seed),
       port_shift_(static_cast<uint32_t>(std::countr_zero(cfg.sport_count))) {
     templates_.reserve(qs.size());

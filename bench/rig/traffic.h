@@ -25,7 +25,7 @@ struct TrafficConfig {
 /// Owns the templates and the outstanding-query table; `run` may be called repeatedly
 /// (binary search). thread: one lcore only.
 class Traffic {
-public:
+  public:
     Traffic(const TrafficConfig& cfg, const FrameSpec& spec, const std::vector<Question>& qs,
             rte_mempool* pool);
 
@@ -33,7 +33,7 @@ public:
     /// listens `timeout_ms` more. The {n} counter continues across runs.
     RunStats run(double rate, double seconds);
 
-private:
+  private:
     struct Slot {
         uint32_t seq;
         uint64_t tsc;  // 0: no outstanding query
