@@ -124,7 +124,8 @@ constexpr int kBurst = 32;  // like an RX burst: refill all buffers, then transl
 template <bool V4In>
 [[gnu::noinline]] Outcome translate_one(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx,
                                         SiitMapper& mapper) {
-    return V4In ? translate_v4_to_v6(pkt, cfg, ctx, mapper) : translate_v6_to_v4(pkt, cfg, ctx, mapper);
+    return V4In ? translate_v4_to_v6(pkt, cfg, ctx, mapper)
+                : translate_v6_to_v4(pkt, cfg, ctx, mapper);
 }
 
 template <bool V4In, bool Outline>
