@@ -23,6 +23,7 @@
     X(upstream_timeouts, "upstream attempts that timed out")                              \
     X(upstream_servfail, "SERVFAIL sent because every upstream attempt failed")           \
     X(upstream_malformed, "matched upstream answers that could not be parsed")            \
+    X(upstream_truncated, "truncated (TC=1) upstream AAAA answers answered SERVFAIL")     \
     X(unmatched, "upstream messages matching no pending query (RFC 5452 9.1) dropped")    \
     X(pending_full, "queries answered SERVFAIL because max_pending were in flight")       \
     X(formerr, "malformed queries answered FORMERR")                                      \

@@ -126,6 +126,13 @@ void Engine::on_phase_answer(int idx, std::span<const uint8_t> m, uint64_t now_n
 
 void Engine::on_aaaa_answer(int idx, std::span<const uint8_t> m, uint64_t now_ns) {
     Pending& p = pending_.at(idx);
+    if (m.size() >= 4 && (net::load_be16(m.data() + 2) & wire::kFlagTc)) {
+        // RFC 6147 §5.1.1: a truncated AAAA answer may hide real AAAA records, so it must
+        // never lead to synthesis or be cached. Upstream TCP is not built yet: fail
+        // honestly (SERVFAIL, uncached) rather than synthesize.
+        counters_.upstream_truncated.inc();
+        return deliver_servfail(idx);
+    }
     const ClientQuestion cq = client_question(p);
     const AaaaVerdict v = classify_aaaa(m, policy_);
     uint8_t* buf = outbox_.reserve(kMaxMessage);

@@ -103,6 +103,11 @@ for i, q in enumerate(queries):
             if abs(st[key(r)] - r[1]) > TTL_SLACK:
                 problems.append(f"TTL {r[0]} {r[3]}: straitd={st[key(r)]} bind={r[1]}")
     known = problems and problems == KNOWN.get(q)
+    if q == "big.diff.strait.test AAAA":
+        # Upstream DNS over TCP is not built: straitd answers SERVFAIL rather than take the
+        # truncated AAAA answer for NODATA and synthesize (RFC 6147 §5.1.1); BIND retries
+        # over TCP and returns the 60 real AAAA. Synthesis here would be a bug.
+        known = sr == "SERVFAIL" and not srr and br == "NOERROR" and len(brr) == 60
     verdict = "known" if known else "DIFF" if problems else "same"
     print(f"{verdict}  {q:<32} {sr:<9} {len(srr)} RR")
     for p in problems:
