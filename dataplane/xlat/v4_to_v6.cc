@@ -57,18 +57,6 @@ void fill_flow(const V4Ip& ip, Flow4& f) {
     f.proto = ip.proto;
 }
 
-// Ports (or the ICMP echo identifier) of a first fragment with `avail` transport bytes.
-void fill_ports(const uint8_t* l4, uint32_t avail, uint8_t proto, bool is_echo, Flow4& f) {
-    if ((proto == wire::kProtoTcp || proto == wire::kProtoUdp) && avail >= 4) {
-        f.src_port = load_be16(l4);
-        f.dst_port = load_be16(l4 + 2);
-        f.has_ports = true;
-    } else if (is_echo && avail >= 8) {
-        f.src_port = f.dst_port = load_be16(l4 + 4);
-        f.has_ports = true;
-    }
-}
-
 // RFC 7915 §4.3: the IPv4 packet quoted in an ICMPv4 error.
 DropReason plan_inner_v4(V4Plan& plan) {
     uint8_t* inner = plan.ip.hdr + plan.ip.ihl + wire::kIcmpHdrLen;
@@ -88,7 +76,7 @@ DropReason plan_inner_v4(V4Plan& plan) {
     } else if (in.proto == wire::kProtoIcmp6) {
         return DropReason::XlatBadProtocol;
     }
-    fill_ports(l4, plan.inner_l4_avail, in.proto, echo, plan.inner_flow);
+    wire::fill_ports(l4, plan.inner_l4_avail, in.proto, echo, plan.inner_flow);
     return kOk;
 }
 
@@ -99,7 +87,7 @@ DropReason plan_icmp_v4(const XlatConfig& cfg, V4Plan& plan) {
     plan.icmp = map_icmp_v4_to_v6(icmp[0], icmp[1]);
     if (!plan.icmp.ok) return DropReason::IcmpUntranslatable;
     if (!plan.icmp.is_error) {
-        fill_ports(icmp, plan.l4_avail, wire::kProtoIcmp, true, plan.flow);
+        wire::fill_ports(icmp, plan.l4_avail, wire::kProtoIcmp, true, plan.flow);
         return kOk;
     }
     if (wire::checksum(icmp, plan.l4_avail) != 0) return DropReason::IcmpBadChecksum;
@@ -129,7 +117,7 @@ DropReason plan_l4_v4(const XlatConfig& cfg, V4Plan& plan) {
     const int csum_at = wire::l4_checksum_offset(ip.proto);
     if (csum_at < 0) return kOk;  // other protocols pass unchanged
     if (plan.l4_avail < static_cast<uint32_t>(csum_at) + 2) return DropReason::Ipv4Truncated;
-    fill_ports(l4, plan.l4_avail, ip.proto, false, plan.flow);
+    wire::fill_ports(l4, plan.l4_avail, ip.proto, false, plan.flow);
     if (ip.proto == wire::kProtoUdp && load_be16(l4 + 6) == 0) {
         if (ip.fragment()) return DropReason::UdpZeroChecksumFragment;
         if (cfg.udp_zero_checksum == UdpZeroChecksum::Drop) return DropReason::UdpZeroChecksum;

@@ -73,17 +73,6 @@ void fill_flow(const V6Ip& ip, Flow6& f) {
     f.proto = ip.proto;
 }
 
-void fill_ports(const uint8_t* l4, uint32_t avail, uint8_t proto, bool is_echo, Flow6& f) {
-    if ((proto == wire::kProtoTcp || proto == wire::kProtoUdp) && avail >= 4) {
-        f.src_port = load_be16(l4);
-        f.dst_port = load_be16(l4 + 2);
-        f.has_ports = true;
-    } else if (is_echo && avail >= 8) {
-        f.src_port = f.dst_port = load_be16(l4 + 4);
-        f.has_ports = true;
-    }
-}
-
 // RFC 7915 §5.3: the IPv6 packet quoted in an ICMPv6 error.
 DropReason plan_inner_v6(V6Plan& plan) {
     uint8_t* inner = plan.ip.hdr + plan.ip.hdr_len + wire::kIcmpHdrLen;
@@ -105,7 +94,7 @@ DropReason plan_inner_v6(V6Plan& plan) {
     } else if (in.proto == wire::kProtoIcmp) {
         return DropReason::XlatBadProtocol;
     }
-    fill_ports(l4, plan.inner_l4_avail, in.proto, echo, plan.inner_flow);
+    wire::fill_ports(l4, plan.inner_l4_avail, in.proto, echo, plan.inner_flow);
     return kOk;
 }
 
@@ -116,7 +105,7 @@ DropReason plan_icmp_v6(const XlatConfig& cfg, V6Plan& plan) {
     plan.icmp = map_icmp_v6_to_v4(icmp[0], icmp[1]);
     if (!plan.icmp.ok) return DropReason::IcmpUntranslatable;
     if (!plan.icmp.is_error) {
-        fill_ports(icmp, plan.l4_avail, wire::kProtoIcmp6, true, plan.flow);
+        wire::fill_ports(icmp, plan.l4_avail, wire::kProtoIcmp6, true, plan.flow);
         return kOk;
     }
     const uint8_t* h = plan.ip.hdr;
@@ -145,7 +134,7 @@ DropReason plan_l4_v6(const XlatConfig& cfg, V6Plan& plan) {
     const int csum_at = wire::l4_checksum_offset(ip.proto);
     if (csum_at < 0) return kOk;
     if (plan.l4_avail < static_cast<uint32_t>(csum_at) + 2) return DropReason::Ipv6Truncated;
-    fill_ports(l4, plan.l4_avail, ip.proto, false, plan.flow);
+    wire::fill_ports(l4, plan.l4_avail, ip.proto, false, plan.flow);
     // RFC 8200 §8.1: a zero UDP checksum is invalid in IPv6; patching it would forge one.
     if (ip.proto == wire::kProtoUdp && load_be16(l4 + 6) == 0) return DropReason::UdpZeroChecksum;
     return kOk;

@@ -179,4 +179,18 @@ inline void write_frag_header(uint8_t* p, uint8_t next_header, uint16_t frag_off
     net::store_be32(p + 4, id);
 }
 
+/// Ports (or the ICMP echo identifier, in both ports) of a first fragment with `avail`
+/// transport bytes, into a Flow4 or Flow6; leaves has_ports false when they are absent.
+template <class Flow>
+inline void fill_ports(const uint8_t* l4, uint32_t avail, uint8_t proto, bool is_echo, Flow& f) {
+    if ((proto == kProtoTcp || proto == kProtoUdp) && avail >= 4) {
+        f.src_port = net::load_be16(l4);
+        f.dst_port = net::load_be16(l4 + 2);
+        f.has_ports = true;
+    } else if (is_echo && avail >= 8) {
+        f.src_port = f.dst_port = net::load_be16(l4 + 4);
+        f.has_ports = true;
+    }
+}
+
 }  // namespace strait::xlat::wire
