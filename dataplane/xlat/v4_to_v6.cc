@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "icmp_error.h"
+#include "transport_rewrite.h"
 #include "wire.h"
 
 namespace strait::xlat::detail {
@@ -185,17 +186,6 @@ Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
 
 namespace {
 
-// Folded sum of the address words and ports a checksum covers, IPv4 side.
-uint16_t flow_sum_v4(const Flow4& f, bool ports) {
-    uint32_t s = wire::sum_words32(f.src.b.data(), 1) + wire::sum_words32(f.dst.b.data(), 1);
-    if (ports) s += uint32_t{f.src_port} + f.dst_port;
-    return net::csum_fold(s);
-}
-uint16_t flow_sum_v6(const Flow6& f, bool ports) {
-    uint32_t s = wire::fold_words32(f.src.b.data(), 4) + wire::fold_words32(f.dst.b.data(), 4);
-    if (ports) s += uint32_t{f.src_port} + f.dst_port;
-    return net::csum_fold(s);
-}
 
 // RFC 7915 §4.4/§4.5: transport checksum and ports of a first fragment, by RFC 1624.
 // `icmp_len` is the ICMP message length for the ICMPv6 pseudo-header; `id_from_src` picks
@@ -218,16 +208,7 @@ void fix_l4_v4_to_v6(uint8_t* l4, uint32_t avail, const Flow4& in, const Flow6& 
         wire::patch_checksum(l4 + 2, net::csum_fold(old_s), net::csum_fold(new_s), false);
         return;
     }
-    const int at = wire::l4_checksum_offset(in.proto);
-    if (at < 0 || avail < static_cast<uint32_t>(at) + 2) return;
-    const bool udp = in.proto == wire::kProtoUdp;
-    if (udp && load_be16(l4 + at) == 0) return;  // outer zero checksum handled by the caller
-    if (in.has_ports) {
-        store_be16(l4, out.src_port);
-        store_be16(l4 + 2, out.dst_port);
-    }
-    wire::patch_checksum(l4 + at, flow_sum_v4(in, in.has_ports), flow_sum_v6(out, in.has_ports),
-                         udp);
+    wire::rewrite_transport(l4, avail, in, out);
 }
 
 uint8_t tclass(const XlatConfig& cfg, uint8_t tos) { return cfg.reset_tos ? cfg.traffic_class : tos; }

@@ -54,6 +54,7 @@ e2e_cleanup() {
         echo "---- straitd log ($STRAITD_LOG) ----" >&2
         tail -n 60 "$STRAITD_LOG" >&2
     fi
+    [[ -n ${E2E_EXTRA_CLEANUP:-} ]] && eval "$E2E_EXTRA_CLEANUP"
     [[ $E2E_TOPO -eq 1 ]] && topo_down
     rm -rf "$E2E_WORK"
     exit "$rc"

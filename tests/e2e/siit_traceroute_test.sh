@@ -15,4 +15,4 @@ out=$(ip netns exec "$NS_S" traceroute -n -N 1 -w 2 -q 1 -m 5 192.0.2.10)
 echo "$out"
 echo "$out" | grep -Eq "^ 1  $GW4 " || fail "IPv4 hop 1 is not the gateway"
 echo "$out" | grep -Eq "^ 2  192\.0\.2\.10 " || fail "IPv4 hop 2 is not the client"
-echo "PASS siit_traceroute"
+pass
