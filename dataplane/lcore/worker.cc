@@ -37,8 +37,8 @@ void local_input(WorkerState& w, unsigned pi, rte_mbuf* m, const pkt::Classified
         case pkt::Kind::Ndp:
             r = pkt::ndp_input(f, cl.l3_len, m->buf_len - m->data_off, port.local);
             break;
-        case pkt::Kind::Echo6: r = pkt::echo6_reply(f, cl.l3_len); break;
-        default: r = pkt::echo4_reply(f, cl.l3_len); break;
+        case pkt::Kind::Echo6: r = pkt::echo6_reply(f, cl.l3_len, port.local.mac); break;
+        default: r = pkt::echo4_reply(f, cl.l3_len, port.local.mac); break;
     }
     if (r.learn.valid) learn(w, pi, r.learn);
     if (r.action == pkt::LocalAction::Drop) return drop(w, m, r.reason);
@@ -46,16 +46,13 @@ void local_input(WorkerState& w, unsigned pi, rte_mbuf* m, const pkt::Classified
         rte_pktmbuf_free(m);
         return;
     }
-    // Echo answers swap the Ethernet addresses; a request sent to a group MAC must still
-    // be answered from our own.
-    std::memcpy(f + 6, port.local.mac.b.data(), 6);
     m->data_len = m->pkt_len = r.frame_len;
     ++w.c.local_replies;
     w.tx[pi].push(m, w.c);
 }
 
 void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
-    if (m->nb_segs != 1) return drop(w, m, DropReason::FrameTooShort);
+    if (m->nb_segs != 1) return drop(w, m, DropReason::MultiSegment);
     const PortRuntime& port = *w.cfg->ports[pi];
     const auto* f = rte_pktmbuf_mtod(m, const uint8_t*);
     const pkt::Classified cl = pkt::classify(f, m->data_len, port.role, port.local);

@@ -149,10 +149,10 @@ LocalResult ndp_input(uint8_t* frame, uint32_t l3_len, uint32_t cap, const Local
     return answer_ns(frame, icmp + 8, lla, local);
 }
 
-LocalResult echo6_reply(uint8_t* frame, uint32_t l3_len) {
+LocalResult echo6_reply(uint8_t* frame, uint32_t l3_len, const net::MacAddr& mac) {
     uint8_t* ip = frame + kEthHdrLen;
     uint8_t* icmp = ip + kIpv6HdrLen;
-    swap_bytes(frame, frame + 6, 6);
+    write_eth(frame, frame + 6, mac, load_be16(frame + 12));  // a group dst MAC is not ours
     swap_bytes(ip + kIp6Src, ip + kIp6Dst, 16);
     ip[kIp6HopLimit] = 64;
     const uint16_t old_word = load_be16(icmp);
@@ -161,11 +161,11 @@ LocalResult echo6_reply(uint8_t* frame, uint32_t l3_len) {
     return {LocalAction::Reply, DropReason::InternalBug, kEthHdrLen + l3_len, {}};
 }
 
-LocalResult echo4_reply(uint8_t* frame, uint32_t l3_len) {
+LocalResult echo4_reply(uint8_t* frame, uint32_t l3_len, const net::MacAddr& mac) {
     uint8_t* ip = frame + kEthHdrLen;
     const uint32_t ihl = (ip[0] & 0x0f) * 4u;
     uint8_t* icmp = ip + ihl;
-    swap_bytes(frame, frame + 6, 6);
+    write_eth(frame, frame + 6, mac, load_be16(frame + 12));  // a group dst MAC is not ours
     swap_bytes(ip + kIp4Src, ip + kIp4Dst, 4);
     ip[kIp4Ttl] = 64;
     store_be16(ip + kIp4Checksum, 0);

@@ -42,11 +42,12 @@ LocalResult arp_input(uint8_t* frame, uint32_t len, const LocalAddrs& local);
 /// link-layer addresses. `l3_len` from classify(); `cap` is the buffer size.
 LocalResult ndp_input(uint8_t* frame, uint32_t l3_len, uint32_t cap, const LocalAddrs& local);
 
-/// RFC 4443 §4.2: turns a validated echo request into the reply.
-LocalResult echo6_reply(uint8_t* frame, uint32_t l3_len);
+/// RFC 4443 §4.2: turns a validated echo request into the reply, sent from `mac` (the
+/// request may have come to a group MAC).
+LocalResult echo6_reply(uint8_t* frame, uint32_t l3_len, const net::MacAddr& mac);
 
-/// RFC 792: turns a validated echo request into the reply.
-LocalResult echo4_reply(uint8_t* frame, uint32_t l3_len);
+/// RFC 792: turns a validated echo request into the reply, sent from `mac`.
+LocalResult echo4_reply(uint8_t* frame, uint32_t l3_len, const net::MacAddr& mac);
 
 /// Writes a broadcast ARP request for `target`; returns the frame length (42).
 uint32_t build_arp_request(uint8_t* buf, const net::MacAddr& mac, net::Ipv4Addr sender,

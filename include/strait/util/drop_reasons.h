@@ -11,6 +11,7 @@
 // X(Enumerator, "metric_label", "help text")
 #define STRAIT_DROP_REASONS(X)                                                               \
     X(FrameTooShort, "frame_too_short", "frame shorter than its Ethernet header")             \
+    X(MultiSegment, "multi_segment", "frame in an mbuf chain (raise mbuf_data_room)")         \
     X(UnknownEthertype, "unknown_ethertype", "EtherType is not IPv4, IPv6 or ARP")            \
     X(NotForUs, "not_for_us", "destination MAC is neither ours nor broadcast/multicast")      \
     X(WrongFamily, "wrong_family", "IPv4 on the inside port or IPv6 on the outside port")     \

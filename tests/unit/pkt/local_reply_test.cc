@@ -253,7 +253,7 @@ TEST(Echo6Reply, IsTheExactReplyWithAValidChecksum) {
     Buf b(frame_of(v::kEcho6Request));
     const Classified c = classify(b.data, b.len, PortRole::Inside, inside_local());
     ASSERT_EQ(c.kind, Kind::Echo6);
-    const LocalResult r = echo6_reply(b.data, c.l3_len);
+    const LocalResult r = echo6_reply(b.data, c.l3_len, inside_local().mac);
     ASSERT_EQ(r.action, LocalAction::Reply);
     ASSERT_EQ(r.frame_len, b.len);
     const Frame reply = b.out(r.frame_len);
@@ -272,7 +272,7 @@ TEST(Echo6Reply, ChecksumStaysValidForAnyIdAndPayload) {
         Buf b(f);
         const Classified c = classify(b.data, b.len, PortRole::Inside, inside_local());
         ASSERT_EQ(c.kind, Kind::Echo6);
-        const LocalResult r = echo6_reply(b.data, c.l3_len);
+        const LocalResult r = echo6_reply(b.data, c.l3_len, inside_local().mac);
         EXPECT_EQ(verify_icmp6(b.out(r.frame_len)), 0) << id;
     }
 }
@@ -285,7 +285,7 @@ TEST(Echo4Reply, IsTheExactReplyWithValidChecksums) {
         Buf b(req);
         const Classified c = classify(b.data, b.len, PortRole::Outside, outside_local());
         ASSERT_EQ(c.kind, Kind::Echo4);
-        const LocalResult r = echo4_reply(b.data, c.l3_len);
+        const LocalResult r = echo4_reply(b.data, c.l3_len, outside_local().mac);
         ASSERT_EQ(r.action, LocalAction::Reply);
         const Frame reply = b.out(r.frame_len);
         EXPECT_EQ(hex(reply), hex(want));
@@ -301,7 +301,7 @@ TEST(Echo4Reply, PaddedRequestGetsAnUnpaddedReply) {
     Buf b(f);
     const Classified c = classify(b.data, b.len, PortRole::Outside, outside_local());
     ASSERT_EQ(c.kind, Kind::Echo4);
-    const LocalResult r = echo4_reply(b.data, c.l3_len);
+    const LocalResult r = echo4_reply(b.data, c.l3_len, outside_local().mac);
     EXPECT_EQ(r.frame_len, real);
     EXPECT_EQ(hex(b.out(r.frame_len)), hex(frame_of(v::kEcho4ReplyOptionsExpected)));
 }
@@ -316,7 +316,7 @@ TEST(Echo4Reply, ChecksumStaysValidForAnyIdAndTtl) {
         Buf b(f);
         const Classified c = classify(b.data, b.len, PortRole::Outside, outside_local());
         ASSERT_EQ(c.kind, Kind::Echo4);
-        const LocalResult r = echo4_reply(b.data, c.l3_len);
+        const LocalResult r = echo4_reply(b.data, c.l3_len, outside_local().mac);
         const Frame reply = b.out(r.frame_len);
         EXPECT_EQ(verify_ipv4_header(reply), 0) << id;
         EXPECT_EQ(verify_icmp4(reply), 0) << id;
