@@ -269,11 +269,24 @@ void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
             if (name == "ring_drops") v += ring_full;
             s.dns64.push_back({std::string(name), std::string(help), v});
         });
+    const dns64::CacheStats c = i.dns_engine->cache_stats();
+    s.dns64_cache = {{"capacity", "answers the cache can hold", c.capacity},
+                     {"bytes", "heap bytes held by stored answers", c.bytes},
+                     {"inserts", "answers stored", c.inserts},
+                     {"evictions", "live answers replaced to make room", c.evictions},
+                     {"uncacheable", "answers not stored (size, TTL 0, rcode)", c.uncacheable},
+                     {"flushes", "flushes applied", c.flushes}};
 }
 
 }  // namespace
 
 Dataplane::~Dataplane() { stop(); }
+
+bool Dataplane::flush_dns64_cache() {
+    if (!impl_->dns_engine) return false;
+    impl_->dns_engine->request_flush();
+    return true;
+}
 
 StatsSnapshot Dataplane::stats() const {
     StatsSnapshot s;

@@ -26,6 +26,9 @@ public:
     /// Stops lcores, drains TX, closes ports, releases EAL memory; returns the counters
     /// as they were once the lcores stopped (empty on a second call). Thread: main.
     StatsSnapshot stop();
+    /// Empties the DNS64 answer cache (applied by the DNS64 lcore at its next lookup);
+    /// false when DNS64 is not configured. Thread: any.
+    bool flush_dns64_cache();
 
     struct Impl;
 

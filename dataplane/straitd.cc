@@ -99,9 +99,10 @@ int main(int argc, char** argv) {
         std::cout << strait::ctl::embedded_default_config() << "\n";
         return 0;
     }
+    std::string config_text(strait::ctl::embedded_default_config());
     auto cfg = args.config_path.empty()
-                   ? strait::ctl::parse_config_text(strait::ctl::embedded_default_config())
-                   : strait::ctl::load_config_file(args.config_path);
+                   ? strait::ctl::parse_config_text(config_text)
+                   : strait::ctl::load_config_file(args.config_path, &config_text);
     if (!cfg) {
         std::fprintf(stderr, "straitd: config error: %s\n", cfg.error().to_string().c_str());
         return 1;
@@ -118,10 +119,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     strait::dp::Dataplane& plane = **dp;
-    strait::ctl::ApiServer api([&plane] { return plane.stats(); },
-                               args.config_path.empty()
-                                   ? std::string(strait::ctl::embedded_default_config())
-                                   : std::string("{}"));
+    strait::ctl::ApiServer api([&plane] { return plane.stats(); }, config_text,
+                               {.flush_dns64_cache = [&plane] { return plane.flush_dns64_cache(); }});
     if (!cfg->startup.api_listen.empty()) {
         if (auto st = api.start(cfg->startup.api_listen); !st.ok()) {
             std::fprintf(stderr, "straitd: %s\n", st.error().to_string().c_str());

@@ -185,11 +185,12 @@ Result<Config> parse_config_text(std::string_view text) {
     return parse_config(doc);
 }
 
-Result<Config> load_config_file(const std::string& path) {
+Result<Config> load_config_file(const std::string& path, std::string* text) {
     std::ifstream in(path);
     if (!in) return Error{ErrorCode::NotFound, path, "cannot open config file"};
     std::stringstream ss;
     ss << in.rdbuf();
+    if (text) *text = ss.str();
     return parse_config_text(ss.str());
 }
 

@@ -19,8 +19,8 @@ Result<config::Config> parse_config(const nlohmann::json& doc);
 /// Parses JSON text (syntax errors report line/column) then parse_config().
 Result<config::Config> parse_config_text(std::string_view text);
 
-/// Reads and parses a config file.
-Result<config::Config> load_config_file(const std::string& path);
+/// Reads and parses a config file; `text`, when given, receives the file's contents.
+Result<config::Config> load_config_file(const std::string& path, std::string* text = nullptr);
 
 /// The embedded default: the demo topology (see README), used when no file is given.
 std::string_view embedded_default_config();

@@ -8,8 +8,16 @@
 
 namespace strait::ctl {
 
-ApiServer::ApiServer(StatsFn stats, std::string running_config_json)
-    : stats_(std::move(stats)), config_json_(std::move(running_config_json)),
+namespace {
+void json_error(httplib::Response& res, int status, const std::string& what) {
+    res.status = status;
+    res.set_content(nlohmann::json{{"error", what}}.dump(), "application/json");
+}
+}  // namespace
+
+ApiServer::ApiServer(StatsFn stats, std::string running_config_json, Actions actions)
+    : stats_(std::move(stats)), actions_(std::move(actions)),
+      config_json_(std::move(running_config_json)),
       srv_(std::make_unique<httplib::Server>()) {}
 
 ApiServer::~ApiServer() { stop(); }
@@ -27,6 +35,18 @@ void ApiServer::routes() {
     srv_->Get("/api/v1/config", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(config_json_, "application/json");
     });
+    srv_->Get("/api/v1/dns64/cache", [this](const httplib::Request&, httplib::Response& res) {
+        const nlohmann::json s = stats_to_json(stats_());
+        if (!s.contains("dns64_cache")) return json_error(res, 404, "DNS64 is not configured");
+        res.set_content(s["dns64_cache"].dump(2), "application/json");
+    });
+    // DELETE empties the cache: the next query of every name goes upstream again.
+    srv_->Delete("/api/v1/dns64/cache", [this](const httplib::Request&, httplib::Response& res) {
+        if (!actions_.flush_dns64_cache || !actions_.flush_dns64_cache()) {
+            return json_error(res, 404, "DNS64 is not configured");
+        }
+        res.set_content(R"({"flushed":true})", "application/json");
+    });
     srv_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
                                    std::exception_ptr ep) {
         std::string what = "internal error";
@@ -36,8 +56,7 @@ void ApiServer::routes() {
             what = e.what();
         } catch (...) {
         }
-        res.status = 500;
-        res.set_content(nlohmann::json{{"error", what}}.dump(), "application/json");
+        json_error(res, 500, what);
     });
 }
 

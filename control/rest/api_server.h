@@ -19,9 +19,14 @@ namespace strait::ctl {
 class ApiServer {
 public:
     using StatsFn = std::function<StatsSnapshot()>;
+    /// Operations on the running dataplane; each is called from the HTTP thread.
+    struct Actions {
+        /// Empties the DNS64 cache; false when DNS64 is not configured.
+        std::function<bool()> flush_dns64_cache;
+    };
 
     /// `stats` is called from the HTTP thread; it must only read lcore counters.
-    ApiServer(StatsFn stats, std::string running_config_json);
+    ApiServer(StatsFn stats, std::string running_config_json, Actions actions = {});
     ~ApiServer();
 
     /// Binds "host:port" ("[::1]:8080" for IPv6) and serves on its own thread.
@@ -34,6 +39,7 @@ private:
     void routes();
 
     StatsFn stats_;
+    Actions actions_;
     std::string config_json_;
     std::unique_ptr<httplib::Server> srv_;
     std::thread thread_;

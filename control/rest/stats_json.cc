@@ -60,6 +60,11 @@ json stats_to_json(const StatsSnapshot& s) {
         for (const auto& c : s.dns64) d[c.name] = c.value;
         out["dns64"] = d;
     }
+    if (!s.dns64_cache.empty()) {
+        json c = json::object();
+        for (const auto& g : s.dns64_cache) c[g.name] = g.value;
+        out["dns64_cache"] = c;
+    }
     return out;
 }
 
@@ -96,6 +101,12 @@ std::string stats_to_prometheus(const StatsSnapshot& s) {
         const std::string m = "strait_dns64_" + c.name + "_total";
         o << "# HELP " << m << " DNS64: " << c.help << ".\n# TYPE " << m << " counter\n"
           << m << " " << c.value << "\n";
+    }
+    for (const auto& c : s.dns64_cache) {
+        const bool gauge = c.name == "capacity" || c.name == "bytes";
+        const std::string m = "strait_dns64_cache_" + c.name + (gauge ? "" : "_total");
+        o << "# HELP " << m << " DNS64 cache: " << c.help << ".\n# TYPE " << m
+          << (gauge ? " gauge\n" : " counter\n") << m << " " << c.value << "\n";
     }
     return o.str();
 }

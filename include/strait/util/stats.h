@@ -39,6 +39,8 @@ struct NamedCounter {
 struct StatsSnapshot {
     std::vector<LcoreStats> lcores;
     std::vector<NamedCounter> dns64;  // empty when DNS64 is not configured
+    /// DNS64 answer cache (dns64/cache): capacity and bytes are gauges, the rest totals.
+    std::vector<NamedCounter> dns64_cache;
     std::vector<PortStats> ports;
     uint64_t uptime_ms = 0;
 };
