@@ -108,7 +108,7 @@ void assign_queues(Dataplane::Impl& d) {
         wc.ports[1] = &d.ports[1];
         wc.counters = &d.counters[w];
         wc.pool = d.pool;
-        wc.idle_sleep_us = d.cfg.startup.idle_sleep_us;
+        wc.idle = IdlePolicy{d.cfg.startup.idle_yield_polls, 256, d.cfg.startup.idle_sleep_us};
         wc.stop = &d.stop;
         wc.xcfg = &d.xcfg;
         wc.siit = d.siit.get();
@@ -211,8 +211,7 @@ Status setup_dns64(Dataplane::Impl& d) {
     c.pool = d.pool;
     c.counters = &d.counters[s.workers];
     c.engine = d.dns_engine.get();
-    c.idle_polls = s.dns64_idle_polls;
-    c.idle_sleep_us = s.dns64_idle_sleep_us;
+    c.idle = dp::IdlePolicy{s.idle_yield_polls, s.dns64_idle_polls, s.dns64_idle_sleep_us};
     c.stop = &d.stop;
     for (auto& w : d.workers) w.dns64_ring = d.dns_ring;
     return Ok{};

@@ -233,7 +233,7 @@ int dns64_lcore_main(void* arg) {
     FrameOut out(s);
     rte_mbuf* pkts[kBurst];
     uint64_t next_tick = rte_rdtsc();
-    uint32_t idle = 0;
+    dp::IdleBackoff idle(cfg->idle);
     while (!cfg->stop->load(std::memory_order_relaxed)) {
         const unsigned n = rte_ring_sc_dequeue_burst(cfg->ring, reinterpret_cast<void**>(pkts),
                                                      kBurst, nullptr);
@@ -245,9 +245,8 @@ int dns64_lcore_main(void* arg) {
         }
         s.tx[0].flush(s.c);
         s.tx[1].flush(s.c);
-        idle = n ? 0 : idle + 1;
         // Backing off when idle lets this lcore share a CPU (DESIGN.md "Threads and lcores").
-        if (cfg->idle_sleep_us && idle > cfg->idle_polls) rte_delay_us_sleep(cfg->idle_sleep_us);
+        idle.after_poll(n != 0);
     }
     s.tx[0].flush(s.c);
     s.tx[1].flush(s.c);

@@ -26,8 +26,7 @@ struct Dns64LcoreConfig {
     rte_mempool* pool = nullptr;
     dp::LcoreCounters* counters = nullptr;  // drops, rx (dequeued), tx
     Engine* engine = nullptr;
-    uint32_t idle_polls = 1024;      // empty polls before sleeping
-    uint32_t idle_sleep_us = 100;    // 0: busy poll
+    dp::IdlePolicy idle{0, 1024, 100};
     const std::atomic<bool>* stop = nullptr;
 };
 

@@ -8,7 +8,10 @@
 # Root; namespaces and documentation addresses only; everything removed on exit.
 #
 #   sudo bench/rig/dns64_compare.sh [--build DIR] [--duration S] [--runs N] [--only LIST]
-#   LIST: any of rig-max rig-search strait-dnsperf bind unbound (default: all)
+#   LIST: any of rig-max rig-search strait-dnsperf memif-max memif-search bind unbound
+#   (default: all). memif-*: a second straitd whose inside port is net_memif (shared
+#   memory, no kernel on the client side, as a NIC would be) with strait-rig as the
+#   memif client; its outside port stays AF_PACKET to nsd.
 #
 # Pinning on a 2-CPU machine: the server gets CPU 1 (straitd's main, worker and DNS64
 # lcores; named -n 1; unbound num-threads 1), the load generator CPU 0; nsd floats.
@@ -17,10 +20,12 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$ROOT/build-rel
 DURATION=10
 RUNS=3
-ONLY="rig-max rig-search strait-dnsperf bind unbound"
+ONLY="rig-max rig-search strait-dnsperf memif-max memif-search bind unbound"
 RIG_MAX=200000     # upper bound of the RFC 8219 search, queries/s
 SEARCH_STEP=5      # seconds per search step
 SEARCH_LOSS=0.1    # % a search step may lose (RFC 8219 §9 says 0; this VM is shared)
+MEMIF_MAX=2000000  # the same for memif
+YIELD=${YIELD:-1}  # straitd idle_yield_polls: its three lcores share CPU 1
 while [[ $# -gt 0 ]]; do
     case $1 in
         --build) BUILD=$(cd "$2" && pwd); shift 2 ;;
@@ -52,19 +57,29 @@ start_nsd() { peer_start_nsd "wild.strait.test=$ROOT/bench/rig/wild.strait.test.
 record() { echo "$*" >>"$RESULTS"; log "$1 ($2) $3: $4 answers/s ($5 NOERROR), loss $6 %"; }
 note_cmd() { grep -qxF "$*" "$COMMANDS" 2>/dev/null || echo "$*" >>"$COMMANDS"; }
 
-# rig MODE MIX: one strait-rig run from the client namespace; MODE "max" sends as fast as
-# the port takes frames for DURATION s, "search" runs the RFC 8219 §9 binary search up to
-# RIG_MAX queries/s with steps of SEARCH_STEP s.
+# rig MODE MIX: one strait-rig run; MODE "max" sends as fast as the port takes frames for
+# DURATION s, "search" runs the RFC 8219 §9 binary search up to RIG_MAX queries/s with
+# steps of SEARCH_STEP s. RIG_PORT picks the port: af_packet (on the client's veth, from
+# the client namespace) or memif (the memif straitd's inside port).
+RIG_PORT=af_packet
 rig() {
-    local q=$HIT warm=(--warmup 1) out mode=(--rate 0 --duration "$DURATION")
+    local q=$HIT warm=(--warmup 1) out mode=(--rate 0 --duration "$DURATION") port ns=()
     [[ $2 == miss ]] && { q=$E2E_WORK/miss-rig.txt; warm=(); }
-    [[ $1 == search ]] && mode=(--search --rate "$RIG_MAX" --search-precision 1000
+    local top=$RIG_MAX
+    [[ $RIG_PORT == memif ]] && top=$MEMIF_MAX
+    [[ $1 == search ]] && mode=(--search --rate "$top" --search-precision 1000
         --search-loss "$SEARCH_LOSS" --duration "$SEARCH_STEP")
-    local cmd=("$RIG" --in-memory --no-pci -l 0 --vdev=net_af_packet0,iface=v6c
-        --log-level='*:warning' -- --queries "$q" --dst-mac "$(mac_of "$NS_G" gw-in)"
-        "${mode[@]}" --timeout 1000 "${warm[@]}" --label "$2")
-    note_cmd "ip netns exec $NS_C ${cmd[*]}"
-    out=$(in_client "${cmd[@]}" 2>&1) || { echo "$out" >&2; fail "strait-rig failed"; }
+    if [[ $RIG_PORT == memif ]]; then
+        port=(--vdev="net_memif0,role=client,id=0,socket=$MEMIF_SOCK,socket-abstract=no"
+            -- --queues 2 --dst-mac "$MEMIF_GW_MAC")
+    else
+        port=(--vdev=net_af_packet0,iface=v6c -- --dst-mac "$(mac_of "$NS_G" gw-in)")
+        ns=(ip netns exec "$NS_C")
+    fi
+    local cmd=(taskset -c 0 "$RIG" --in-memory --no-pci -l 0 --log-level='*:warning'
+        "${port[@]}" --queries "$q" "${mode[@]}" --timeout 1000 "${warm[@]}" --label "$2")
+    note_cmd "${ns[*]} ${cmd[*]}"
+    out=$("${ns[@]}" "${cmd[@]}" 2>&1) || { echo "$out" >&2; fail "strait-rig failed"; }
     echo "$out" | grep -E '^(strait-rig|RESULT|SEARCH)' >>"$E2E_WORK/rig.log"
     local r qps noerr loss
     r=$(echo "$out" | grep '^RESULT' | tail -1)
@@ -78,7 +93,9 @@ rig() {
         noerr=$(sed 's/.* noerror_qps=\([0-9]*\).*/\1/' <<<"$r")
         loss=$(sed 's/.* loss_pct=\([0-9.]*\).*/\1/' <<<"$r")
     fi
-    record straitd "rig-$1" "$2" "$qps" "$noerr" "$loss"
+    local tool="rig-$1"
+    [[ $RIG_PORT == memif ]] && tool="memif-$1"
+    record straitd "$tool" "$2" "$qps" "$noerr" "$loss"
 }
 
 # perf SERVER MIX RUN: one dnsperf run (16 sockets, 200 outstanding, 1 s timeout).
@@ -112,7 +129,8 @@ measure() {  # measure SERVER TOOL: every mix, RUNS times
     for mix in hit miss; do
         for run in $(seq "$RUNS"); do
             case $2 in
-                rig-*) rig "${2#rig-}" "$mix" ;;
+                rig-*) RIG_PORT=af_packet rig "${2#rig-}" "$mix" ;;
+                memif-*) RIG_PORT=memif rig "${2#memif-}" "$mix" ;;
                 *) perf "$1" "$mix" "$run" ;;
             esac
         done
@@ -123,10 +141,11 @@ want() { [[ " $ONLY " == *" $1 "* ]]; }
 
 # straitd: SIIT + DNS64 as in the e2e tests, every lcore on CPU 1.
 cfg=$(dns64_config '["198.51.100.2"]' '{"timeout_ms": 1000}')
-"$PYTHON" - "$cfg" <<'EOF'
+"$PYTHON" - "$cfg" "$YIELD" <<'EOF'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["eal_args"] = [a for a in c["eal_args"] if not a.startswith("--lcores")] + ["--lcores=0@1,1@1,2@1"]
+c["idle_yield_polls"] = int(sys.argv[2])
 json.dump(c, open(sys.argv[1], "w"), indent=1)
 EOF
 note_cmd "straitd --config $cfg  # $(tr -d '\n ' <"$cfg")"
@@ -139,6 +158,25 @@ want rig-search && measure straitd rig-search
 want strait-dnsperf && measure straitd dnsperf
 log "straitd dns64 counters: $(stats_json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["dns64"])')"
 kill -TERM "$STRAITD_PID"; wait "$STRAITD_PID" 2>/dev/null || true; STRAITD_PID=
+if want memif-max || want memif-search; then
+    # The same straitd with its inside port on net_memif (server) and a fixed MAC.
+    MEMIF_SOCK=$E2E_WORK/memif.sock
+    MEMIF_GW_MAC=02:70:00:00:00:01
+    mcfg=$E2E_WORK/straitd-memif.json
+    "$PYTHON" - "$cfg" "$mcfg" "$MEMIF_SOCK" "$MEMIF_GW_MAC" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["ports"]["inside"].update({"device": "net_memif0", "mac": sys.argv[4],
+    "devargs": f"role=server,id=0,socket={sys.argv[3]},socket-abstract=no"})
+json.dump(c, open(sys.argv[2], "w"), indent=1)
+EOF
+    note_cmd "straitd --config $mcfg  # $(tr -d '\n ' <"$mcfg")"
+    start_straitd "$mcfg"
+    want memif-max && measure straitd memif-max
+    want memif-search && measure straitd memif-search
+    log "straitd (memif) dns64 counters: $(stats_json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["dns64"])')"
+    kill -TERM "$STRAITD_PID"; wait "$STRAITD_PID" 2>/dev/null || true; STRAITD_PID=
+fi
 peer_gw_kernel_up
 if want bind; then
     peer_named "$E2E_WORK/named" 1

@@ -52,7 +52,9 @@ void usage() {
         "                        query answered in time, between 0 and --rate\n"
         "  --search-precision QPS  stop when the interval is this narrow (default rate/64)\n"
         "  --search-loss PCT     a step passes with up to PCT %% unanswered (default 0)\n"
-        "  --seed N --label TXT  first {n} counter value (default: time); result label\n",
+        "  --seed N --label TXT  first {n} counter value (default: time); result label\n"
+        "  --queues N            RX queues to open and poll (default 1; one TX queue): a\n"
+        "                        net_memif client needs one per TX queue of the server\n",
         stderr);
     std::exit(2);
 }
@@ -67,7 +69,8 @@ Options parse_options(int argc, char** argv) {
         {"timeout", 1, nullptr, 'T'},     {"warmup", 1, nullptr, 'w'},
         {"search", 0, nullptr, 'S'},      {"search-precision", 1, nullptr, 'e'},
         {"search-loss", 1, nullptr, 'L'}, {"seed", 1, nullptr, 'x'},
-        {"label", 1, nullptr, 'l'},       {"help", 0, nullptr, 'h'},
+        {"label", 1, nullptr, 'l'},       {"queues", 1, nullptr, 'Q'},
+        {"help", 0, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
     Options o;
     o.traffic.counter_seed = static_cast<uint32_t>(std::time(nullptr) * 2654435761u);
@@ -125,13 +128,17 @@ Options parse_options(int argc, char** argv) {
             case 'l':
                 o.label = optarg;
                 break;
+            case 'Q':
+                o.traffic.rx_queues = static_cast<uint16_t>(std::atoi(optarg));
+                break;
             default:
                 usage();
         }
     }
     uint16_t sp = o.traffic.sport_count;
     if (o.queries.empty() || o.dst_mac.empty() || sp < 16 || (sp & (sp - 1)) != 0 ||
-        o.src_count == 0 || o.duration <= 0 || (o.search && o.rate <= 0)) {
+        o.src_count == 0 || o.duration <= 0 || o.traffic.rx_queues == 0 ||
+        o.traffic.rx_queues > TrafficConfig::kMaxQueues || (o.search && o.rate <= 0)) {
         usage();
     }
     if (o.precision <= 0) o.precision = o.rate / 64;
@@ -158,17 +165,25 @@ FrameSpec frame_spec(const Options& o, uint16_t port) {
     return f;
 }
 
-rte_mempool* start_port(uint16_t port) {
+rte_mempool* start_port(uint16_t port, uint16_t queues) {
     rte_mempool* pool = rte_pktmbuf_pool_create("rig_pool", 16383, 256, 0,
                                                 RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
     if (pool == nullptr) die("cannot create the mbuf pool");
     rte_eth_conf conf{};
-    if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
-        rte_eth_rx_queue_setup(port, 0, 1024, rte_eth_dev_socket_id(port), nullptr, pool) != 0 ||
-        rte_eth_tx_queue_setup(port, 0, 1024, rte_eth_dev_socket_id(port), nullptr) != 0 ||
-        rte_eth_dev_start(port) != 0) {
-        die("cannot start port " + std::to_string(port));
+    bool ok = rte_eth_dev_configure(port, queues, 1, &conf) == 0 &&
+              rte_eth_tx_queue_setup(port, 0, 1024, rte_eth_dev_socket_id(port), nullptr) == 0;
+    for (uint16_t q = 0; ok && q < queues; ++q) {
+        ok = rte_eth_rx_queue_setup(port, q, 1024, rte_eth_dev_socket_id(port), nullptr, pool) == 0;
     }
+    if (!ok || rte_eth_dev_start(port) != 0) die("cannot start port " + std::to_string(port));
+    // memif (and real NICs) come up some time after start: sending earlier only fills
+    // tx_full.
+    rte_eth_link link{};
+    for (int i = 0; i < 100; ++i) {
+        if (rte_eth_link_get_nowait(port, &link) == 0 && link.link_status == RTE_ETH_LINK_UP) break;
+        rte_delay_ms(100);
+    }
+    if (link.link_status != RTE_ETH_LINK_UP) die("port " + std::to_string(port) + " link down");
     rte_eth_promiscuous_enable(port);  // NDP solicitations go to solicited-node multicast
     return pool;
 }
@@ -235,7 +250,7 @@ int main(int argc, char** argv) {
     bool unique = false;
     for (const Question& q : qs) unique |= q.counter_at >= 0;
     const uint16_t port = 0;
-    rte_mempool* pool = start_port(port);
+    rte_mempool* pool = start_port(port, o.traffic.rx_queues);
     o.traffic.port_id = port;
     print_settings(o, port, qs.size(), unique);
     Traffic traffic(o.traffic, frame_spec(o, port), qs, pool);

@@ -73,7 +73,11 @@ void Traffic::reply_ndp(const std::array<uint8_t, 86>& reply, uint32_t len, RunS
 
 void Traffic::receive_burst(uint64_t now, RunStats& st) {
     rte_mbuf* pkts[kBurst];
-    uint16_t n = rte_eth_rx_burst(cfg_.port_id, 0, pkts, kBurst);
+    uint16_t n = 0;
+    for (uint16_t q = 0; q < cfg_.rx_queues && n == 0; ++q) {
+        n = rte_eth_rx_burst(cfg_.port_id, rx_next_, pkts, kBurst);
+        rx_next_ = static_cast<uint16_t>(rx_next_ + 1 == cfg_.rx_queues ? 0 : rx_next_ + 1);
+    }
     const uint64_t hz = rte_get_tsc_hz();
     const uint32_t seq_mask = (cfg_.sport_count << 16) - 1;
     for (uint16_t i = 0; i < n; ++i) {

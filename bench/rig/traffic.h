@@ -15,7 +15,9 @@
 namespace strait::rig {
 
 struct TrafficConfig {
+    static constexpr uint16_t kMaxQueues = 8;
     uint16_t port_id = 0;
+    uint16_t rx_queues = 1;       // every one is polled for answers
     uint16_t sport_base = 10000;
     uint16_t sport_count = 1024;  // power of two, >= 16
     uint32_t timeout_ms = 1000;   // RFC 8219 §9: answers later than this count as lost
@@ -46,6 +48,7 @@ class Traffic {
     void reply_ndp(const std::array<uint8_t, 86>& reply, uint32_t len, RunStats& st);
 
     TrafficConfig cfg_;
+    uint16_t rx_next_ = 0;  // round-robin over the RX queues
     FrameSpec spec_;
     std::vector<Template> templates_;
     rte_mempool* pool_;

@@ -47,6 +47,7 @@ Status read_startup(ObjectReader& r, config::StartupConfig& s) {
     if (auto st = r.boolean("dns64_lcore", s.dns64_lcore); !st.ok()) return st;
     if (auto st = r.string("api_listen", s.api_listen); !st.ok()) return st;
     if (auto st = r.uint("idle_sleep_us", s.idle_sleep_us, 0, 100000); !st.ok()) return st;
+    if (auto st = r.uint("idle_yield_polls", s.idle_yield_polls, 0, 1u << 30); !st.ok()) return st;
     if (auto st = r.uint("mbufs", s.mbufs, 1023, 4u << 20); !st.ok()) return st;
     if (auto st = r.uint("mbuf_data_room", s.mbuf_data_room, 2048, 65535 - 128); !st.ok()) {
         return st;
@@ -162,7 +163,8 @@ Result<Config> parse_config(const json& doc) {
     ObjectReader r(doc, "");
     if (!r.ok()) return r.error();
     if (auto st = r.only({"eal_args", "workers", "dns64_lcore", "api_listen", "idle_sleep_us",
-                          "mbufs", "mbuf_data_room", "neighbors", "ports", "mode", "siit", "dns64",
+                          "idle_yield_polls", "mbufs", "mbuf_data_room", "neighbors", "ports",
+                          "mode", "siit", "dns64",
                           "dns64_idle_polls", "dns64_idle_sleep_us", "dns64_ring_size",
                           "allow_non_global_in_wkp", "lowest_ipv6_mtu"});
         !st.ok()) {

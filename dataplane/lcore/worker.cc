@@ -102,7 +102,7 @@ int worker_main(void* arg) {
         w.tx[pi].port_index = static_cast<uint8_t>(pi);
     }
     rte_mbuf* pkts[kBurstSize];
-    unsigned idle_polls = 0;
+    IdleBackoff idle(cfg->idle);
     while (!cfg->stop->load(std::memory_order_relaxed)) {
         uint32_t got = 0;
         for (unsigned q = 0; q < cfg->n_rxq; ++q) {
@@ -114,10 +114,7 @@ int worker_main(void* arg) {
         }
         w.tx[0].flush(w.c);
         w.tx[1].flush(w.c);
-        idle_polls = got ? 0 : idle_polls + 1;
-        // Sleeping when idle lets straitd share CPUs on small machines; it costs latency
-        // only after 256 consecutive empty polls.
-        if (cfg->idle_sleep_us && idle_polls > 256) rte_delay_us_sleep(cfg->idle_sleep_us);
+        idle.after_poll(got != 0);
     }
     w.tx[0].flush(w.c);
     w.tx[1].flush(w.c);

@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/lcore/counters.h"
+#include "dataplane/lcore/idle.h"
 #include "dataplane/nbr/neighbor_table.h"
 #include "dataplane/pkt/classify.h"
 #include "dataplane/xlat/siit_mapper.h"
@@ -44,7 +45,7 @@ struct WorkerConfig {
     uint16_t txq[2] = {};
     LcoreCounters* counters = nullptr;
     rte_mempool* pool = nullptr;
-    uint32_t idle_sleep_us = 0;
+    IdlePolicy idle;
     const std::atomic<bool>* stop = nullptr;
     const xlat::XlatConfig* xcfg = nullptr;
     const xlat::SiitMapper* siit = nullptr;  // null: mode "none", transit is dropped

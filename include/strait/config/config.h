@@ -48,6 +48,9 @@ struct StartupConfig {
     PortConfig outside;
     std::string api_listen = "127.0.0.1:8080";  // empty: no REST API
     uint32_t idle_sleep_us = 0;   // 0: busy poll; else sleep after idle polls
+    /// Workers and the DNS64 lcore call sched_yield() after this many empty polls (0:
+    /// never), so lcores pinned to one CPU hand it over as soon as they run dry.
+    uint32_t idle_yield_polls = 0;
     uint32_t mbufs = 16383;
     /// mbuf data room. AF_PACKET fanout reassembles IPv4 fragments in the kernel, so
     /// AF_PACKET ports need room for reassembled datagrams (frames beyond it are cut and
