@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "dns64/synth/embed.h"
+#include "strait/net/rfc6052.h"
 
 namespace strait::ctl {
 
@@ -160,10 +160,7 @@ Status validate_dns64_config(const Dns64Config& c, const std::string& where) {
     for (std::size_t i = 0; i < c.prefixes.size(); ++i) {
         const auto& p = c.prefixes[i];
         const std::string ptr = where + "/prefixes/" + std::to_string(i);
-        if (!dns64::valid_pref64_len(p.len)) {
-            return invalid(ptr, "RFC 6052 §2.2: length must be 32, 40, 48, 56, 64 or 96");
-        }
-        if (p.len == 96 && p.addr.b[8] != 0) return invalid(ptr, "RFC 6052 §2.2: bits 64-71 must be zero");
+        if (auto st = net::validate_pref64(p); !st.ok()) return invalid(ptr, st.error().message);
     }
     if (c.upstreams.empty()) return invalid(where + "/upstreams", "at least one IPv4 resolver");
     if (c.upstreams.size() > 255) return invalid(where + "/upstreams", "at most 255 resolvers");

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "dns64/synth/embed.h"
+#include "strait/net/rfc6052.h"
 
 namespace strait::dns64 {
 
@@ -95,7 +95,8 @@ std::size_t Policy::ptr_target(const uint8_t* lname, std::size_t len, uint8_t* o
     if (!parse_ip6_arpa(lname, len, a)) return 0;
     for (const auto& p : prefixes_) {
         if (!p.contains(a)) continue;
-        const net::Ipv4Addr v4 = extract_v4(p, a);
+        net::Ipv4Addr v4;
+        net::extract_ipv4(p, a.b.data(), v4.b.data());
         std::size_t o = 0;
         for (int i = 3; i >= 0; --i) {
             char digits[4];

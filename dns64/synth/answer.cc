@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "dns64/synth/embed.h"
+#include "strait/net/rfc6052.h"
 #include "strait/net/bytes.h"
 
 namespace strait::dns64 {
@@ -229,7 +229,8 @@ std::size_t build_synthesized(Bytes a_resp, const ClientQuestion& cq, const Poli
         if (on == 0 || !wire::name_equal(owner, on, fin, flen)) continue;
         const net::Ipv4Addr v4 = net::Ipv4Addr::from_bytes(a_resp.data() + r.rdata_off);
         if (!policy.mapped(v4, prefix_index)) continue;  // BIND `mapped`, RFC 6052 §3.1
-        const net::Ipv6Addr v6 = embed_v4(prefix, v4);
+        net::Ipv6Addr v6;
+        net::embed_ipv4(prefix, v4.b.data(), v6.b.data());
         b.name(fin, flen);
         b.u16(wire::kTypeAaaa);
         b.u16(wire::kClassIn);
@@ -288,7 +289,8 @@ std::size_t build_ipv4only(const ClientQuestion& cq, const net::Ipv6Prefix& pref
         b.u16(wire::kClassIn);
         b.u32(kLocalTtl);
         if (cq.qtype == wire::kTypeAaaa) {
-            const net::Ipv6Addr v6 = embed_v4(prefix, v4);
+            net::Ipv6Addr v6;
+            net::embed_ipv4(prefix, v4.b.data(), v6.b.data());
             b.u16(16);
             b.bytes(v6.b.data(), 16);
         } else {
