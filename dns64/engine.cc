@@ -40,9 +40,10 @@ void Outbox::commit_client(const ClientId& c, std::size_t len) {
 }
 
 void Outbox::commit_upstream(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
-                             std::size_t len) {
+                             std::size_t len, bool tcp) {
     Item it;
     it.upstream = true;
+    it.tcp = tcp;
     it.server = server;
     it.server_port = server_port;
     it.local_port = local_port;

@@ -31,12 +31,25 @@ concept Dns64Out = requires(O& o, const ClientId& c, std::span<const uint8_t> m,
     o.to_upstream(a, p, p, m);
 };
 
+/// An Out that also runs DNS over TCP to upstreams (RFC 7766): `to_upstream_tcp` opens a
+/// connection from (gateway IPv4, local_port) to (server, server_port), sends `m` behind
+/// its two-byte length, and later hands the answer to Engine::on_upstream_answer with
+/// Transport::Tcp, or reports Engine::on_upstream_tcp_failed. It must not call back into
+/// the engine from inside to_upstream_tcp (the engine is draining its outbox then).
+/// With an Out that lacks it (benchmarks), a TCP retry is never sent and times out.
+template <class O>
+concept Dns64TcpOut = Dns64Out<O> &&
+    requires(O& o, std::span<const uint8_t> m, net::Ipv4Addr a, uint16_t p) {
+    o.to_upstream_tcp(a, p, p, m);
+};
+
 /// Messages produced by one engine call, drained into the caller's Out afterwards.
 /// Reuses its buffers: no allocation once warmed up. Thread: DNS64 lcore only.
 class Outbox {
 public:
     struct Item {
         bool upstream = false;
+        bool tcp = false;  ///< upstream over TCP
         ClientId client;
         net::Ipv4Addr server;
         uint16_t server_port = 0;
@@ -49,12 +62,16 @@ public:
     uint8_t* reserve(std::size_t n);
     void commit_client(const ClientId& c, std::size_t len);
     void commit_upstream(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
-                         std::size_t len);
+                         std::size_t len, bool tcp = false);
     template <Dns64Out O>
     void drain(O& out) {
         for (const Item& it : items_) {
             const std::span<const uint8_t> m(arena_.get() + it.off, it.len);
-            if (it.upstream) {
+            if (it.upstream && it.tcp) {
+                if constexpr (Dns64TcpOut<O>) {
+                    out.to_upstream_tcp(it.server, it.server_port, it.local_port, m);
+                }
+            } else if (it.upstream) {
                 out.to_upstream(it.server, it.server_port, it.local_port, m);
             } else {
                 out.to_client(it.client, m);
@@ -93,12 +110,27 @@ public:
         outbox_.drain(out);
     }
 
-    /// A UDP datagram from `from:from_port` to the gateway's IPv4 at `local_port` (any
-    /// port for which is_source_port() holds). Unmatched messages are dropped and counted.
+    /// A UDP datagram (or, with Transport::Tcp, one message of a TCP exchange the engine
+    /// asked for, without its length) from `from:from_port` to the gateway's IPv4 at
+    /// `local_port` (any port for which is_source_port() holds). Unmatched messages (wrong
+    /// server, port, ID, question or transport) are dropped and counted. A UDP answer with
+    /// TC=1 is retried over TCP with the same server (RFC 7766 §5, RFC 6147 §5.1.1).
     template <Dns64Out O>
     void on_upstream_answer(std::span<const uint8_t> msg, net::Ipv4Addr from, uint16_t from_port,
-                            uint16_t local_port, uint64_t now_ns, O& out) {
-        handle_answer(msg, from, from_port, local_port, now_ns);
+                            uint16_t local_port, uint64_t now_ns, O& out,
+                            Transport transport = Transport::Udp) {
+        handle_answer(msg, from, from_port, local_port, transport, now_ns);
+        outbox_.drain(out);
+    }
+
+    /// The adapter could not complete the TCP exchange it was asked for (refused, reset,
+    /// no connection slot, retransmissions exhausted) for the query with ID `id`. Treated
+    /// like a timeout of that attempt: failover to the next upstream, or SERVFAIL. Reports
+    /// for transactions no longer current are ignored.
+    template <Dns64Out O>
+    void on_upstream_tcp_failed(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
+                                uint16_t id, uint64_t now_ns, O& out) {
+        handle_tcp_failed(server, server_port, local_port, id, now_ns);
         outbox_.drain(out);
     }
 
@@ -140,7 +172,9 @@ public:
 private:
     void handle_query(std::span<const uint8_t> m, const ClientId& c, uint64_t now_ns);
     void handle_answer(std::span<const uint8_t> m, net::Ipv4Addr from, uint16_t from_port,
-                       uint16_t local_port, uint64_t now_ns);
+                       uint16_t local_port, Transport transport, uint64_t now_ns);
+    void handle_tcp_failed(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
+                           uint16_t id, uint64_t now_ns);
     void handle_tick(uint64_t now_ns);
     void reconfigure(const Dns64Config& cfg);
 
@@ -150,7 +184,8 @@ private:
     void start_upstream(std::span<const uint8_t> m, const ClientId& c, Phase phase,
                         uint8_t prefix, uint8_t key_flags, const uint8_t* uname,
                         std::size_t uname_len, uint64_t now_ns);
-    void send_upstream(int idx, uint64_t now_ns);
+    void send_upstream(int idx, uint64_t now_ns, bool count_try = true);
+    void attempt_failed(int idx, uint64_t now_ns);
     void on_phase_answer(int idx, std::span<const uint8_t> m, uint64_t now_ns);
     void on_aaaa_answer(int idx, std::span<const uint8_t> m, uint64_t now_ns);
     void phase_failed(int idx);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Engine upstream side: queries with random ID and port (RFC 5452), strict answer
-// matching, AAAA-then-A synthesis (RFC 6147 §5.1), PTR (§5.3.1), timeouts and failover.
+// matching, AAAA-then-A synthesis (RFC 6147 §5.1), PTR (§5.3.1), timeouts and failover,
+// TCP retry of truncated answers (RFC 7766 §5).
 #include <algorithm>
 #include <cstring>
 
@@ -42,7 +43,7 @@ void Engine::start_upstream(std::span<const uint8_t> m, const ClientId& c, Phase
     send_upstream(idx, now_ns);
 }
 
-void Engine::send_upstream(int idx, uint64_t now_ns) {
+void Engine::send_upstream(int idx, uint64_t now_ns, bool count_try) {
     Pending& p = pending_.at(idx);
     p.server = static_cast<uint8_t>(p.server % cfg_.upstreams.size());
     if (!pending_.assign_txn(idx, rng_)) return deliver_servfail(idx);
@@ -51,10 +52,12 @@ void Engine::send_upstream(int idx, uint64_t now_ns) {
         p.txn_id, p.uname, p.uname_len, p.utype, p.qclass, (p.client_flags & wire::kFlagCd) != 0,
         p.client_edns.do_bit, cfg_.edns_udp_size, buf, wire::kMaxUdpPlain);
     if (len == 0) return deliver_servfail(idx);
-    outbox_.commit_upstream(cfg_.upstreams[p.server], cfg_.upstream_port, p.local_port, len);
+    outbox_.commit_upstream(cfg_.upstreams[p.server], cfg_.upstream_port, p.local_port, len, p.tcp);
+    // One timeout for both transports: a TCP attempt fails over like a UDP one.
     pending_.arm(idx, now_ns + uint64_t{cfg_.timeout_ms} * 1'000'000ull);
-    ++p.tries;
+    if (count_try) ++p.tries;
     counters_.upstream_queries.inc();
+    if (p.tcp) counters_.upstream_tcp_queries.inc();
 }
 
 bool Engine::question_matches(std::span<const uint8_t> m, const Pending& p) const {
@@ -68,25 +71,54 @@ bool Engine::question_matches(std::span<const uint8_t> m, const Pending& p) cons
 }
 
 void Engine::handle_answer(std::span<const uint8_t> m, net::Ipv4Addr from, uint16_t from_port,
-                           uint16_t local_port, uint64_t now_ns) {
+                           uint16_t local_port, Transport transport, uint64_t now_ns) {
     now_ns_ = now_ns;
     wire::Header h;
     const int idx = wire::read_header(m, h) && (h.flags & wire::kFlagQr) && h.qdcount == 1
                         ? pending_.match(local_port, h.id)
                         : -1;
-    // RFC 5452 §9.1: accept only from the server asked, to the port and ID used, for
-    // the question asked; anything else may be a spoofing attempt.
+    // RFC 5452 §9.1: accept only from the server asked, to the port and ID used, over
+    // the transport used, for the question asked; anything else may be spoofed.
+    const bool tcp = transport == Transport::Tcp;
     if (idx < 0 || from != cfg_.upstreams[pending_.at(idx).server] ||
-        from_port != cfg_.upstream_port || !question_matches(m, pending_.at(idx))) {
+        from_port != cfg_.upstream_port || tcp != pending_.at(idx).tcp ||
+        !question_matches(m, pending_.at(idx))) {
         counters_.unmatched.inc();
         return;
     }
     counters_.upstream_answers.inc();
+    if (tcp) counters_.upstream_tcp_answers.inc();
     on_phase_answer(idx, m, now_ns);
+}
+
+void Engine::handle_tcp_failed(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
+                               uint16_t id, uint64_t now_ns) {
+    now_ns_ = now_ns;
+    const int idx = pending_.match(local_port, id);
+    if (idx < 0) return;  // already answered, timed out or failed over
+    const Pending& p = pending_.at(idx);
+    if (!p.tcp || server != cfg_.upstreams[p.server] || server_port != cfg_.upstream_port) return;
+    counters_.upstream_tcp_failed.inc();
+    attempt_failed(idx, now_ns);
 }
 
 void Engine::on_phase_answer(int idx, std::span<const uint8_t> m, uint64_t now_ns) {
     Pending& p = pending_.at(idx);
+    const bool truncated = m.size() >= 4 && (net::load_be16(m.data() + 2) & wire::kFlagTc);
+    if (truncated && !p.tcp) {
+        // RFC 7766 §5: retry a truncated UDP answer over TCP with the same server. Never use
+        // the cut answer itself: a truncated AAAA answer may hide real AAAA records (RFC 6147
+        // §5.1.1), a truncated A answer would synthesize a partial RRset. Not a new try:
+        // the attempt goes on over another transport.
+        counters_.upstream_truncated.inc();
+        p.tcp = true;
+        return send_upstream(idx, now_ns, false);
+    }
+    if (truncated) {
+        // TC=1 over TCP (RFC 7766 §8: nothing more can come from this server): next one.
+        counters_.upstream_malformed.inc();
+        return attempt_failed(idx, now_ns);
+    }
     const ClientQuestion cq = client_question(p);
     uint8_t* buf = outbox_.reserve(kMaxMessage);
     std::size_t len = 0;
@@ -126,13 +158,6 @@ void Engine::on_phase_answer(int idx, std::span<const uint8_t> m, uint64_t now_n
 
 void Engine::on_aaaa_answer(int idx, std::span<const uint8_t> m, uint64_t now_ns) {
     Pending& p = pending_.at(idx);
-    if (m.size() >= 4 && (net::load_be16(m.data() + 2) & wire::kFlagTc)) {
-        // RFC 6147 §5.1.1: a truncated AAAA answer may hide real AAAA records, so it must
-        // never lead to synthesis or be cached. Upstream TCP is not built yet: fail
-        // honestly (SERVFAIL, uncached) rather than synthesize.
-        counters_.upstream_truncated.inc();
-        return deliver_servfail(idx);
-    }
     const ClientQuestion cq = client_question(p);
     const AaaaVerdict v = classify_aaaa(m, policy_);
     uint8_t* buf = outbox_.reserve(kMaxMessage);
@@ -158,6 +183,7 @@ void Engine::on_aaaa_answer(int idx, std::span<const uint8_t> m, uint64_t now_ns
     p.phase = Phase::A;
     p.utype = wire::kTypeA;
     p.tries = 0;
+    p.tcp = false;  // a new question: UDP first again
     send_upstream(idx, now_ns);
 }
 
@@ -207,13 +233,17 @@ void Engine::handle_tick(uint64_t now_ns) {
     now_ns_ = now_ns;
     for (int idx = pending_.pop_expired(now_ns); idx >= 0; idx = pending_.pop_expired(now_ns)) {
         counters_.upstream_timeouts.inc();
-        Pending& p = pending_.at(idx);
-        if (p.tries <= cfg_.retries) {
-            ++p.server;  // failover: the next upstream in the list
-            send_upstream(idx, now_ns);
-        } else {
-            phase_failed(idx);
-        }
+        attempt_failed(idx, now_ns);
+    }
+}
+
+void Engine::attempt_failed(int idx, uint64_t now_ns) {
+    Pending& p = pending_.at(idx);
+    if (p.tries <= cfg_.retries) {
+        ++p.server;  // failover: the next upstream in the list
+        send_upstream(idx, now_ns);
+    } else {
+        phase_failed(idx);
     }
 }
 

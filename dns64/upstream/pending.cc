@@ -25,6 +25,7 @@ int PendingTable::alloc() {
     Pending& p = at(idx);
     p.active = true;
     p.tries = 0;
+    p.tcp = false;
     p.txn_id = 0;
     p.local_port = 0;
     p.saved.clear();

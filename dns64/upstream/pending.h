@@ -46,6 +46,9 @@ struct Pending {
     uint16_t local_port = 0;
     uint8_t server = 0;  ///< index into the upstream list
     uint8_t tries = 0;   ///< attempts made so far for this phase
+    /// This phase runs over TCP: a UDP answer had TC=1 (RFC 7766 §5). Failover stays on
+    /// TCP, since the next server's UDP answer would be just as truncated.
+    bool tcp = false;
     uint64_t deadline_ns = 0;
     AaaaVerdict aaaa;
     std::vector<uint8_t> saved;  ///< client-ready AAAA answer, sent if the A query fails

@@ -109,10 +109,12 @@ Dns64Config base_config() {
 ClientId client6(const char* addr, uint16_t port) { return ClientId::v6(*net::parse_ipv6(addr), port); }
 
 void EngineTest::reply(std::size_t i, ldns_pkt_rcode rcode, const std::vector<std::string>& an,
-                       const std::vector<std::string>& ns) {
+                       const std::vector<std::string>& ns, bool tc) {
     const FakeOut::Up up = out_.upstream.at(i);
-    const Msg a = make_answer(up.msg, rcode, an, ns);
-    eng_.on_upstream_answer(a, up.server, up.server_port, up.local_port, now_, out_);
+    Msg a = make_answer(up.msg, rcode, an, ns);
+    if (tc) a[2] |= 0x02;
+    eng_.on_upstream_answer(a, up.server, up.server_port, up.local_port, now_, out_,
+                            up.tcp ? Transport::Tcp : Transport::Udp);
 }
 
 ldns_rr_type EngineTest::upstream_type(std::size_t i) {

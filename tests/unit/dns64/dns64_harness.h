@@ -23,6 +23,7 @@ struct FakeOut {
         uint16_t server_port;
         uint16_t local_port;
         Msg msg;
+        bool tcp = false;  ///< asked with to_upstream_tcp
     };
     std::vector<std::pair<ClientId, Msg>> client;
     std::vector<Up> upstream;
@@ -30,7 +31,10 @@ struct FakeOut {
         client.emplace_back(c, Msg(m.begin(), m.end()));
     }
     void to_upstream(net::Ipv4Addr s, uint16_t sp, uint16_t lp, std::span<const uint8_t> m) {
-        upstream.push_back(Up{s, sp, lp, Msg(m.begin(), m.end())});
+        upstream.push_back(Up{s, sp, lp, Msg(m.begin(), m.end()), false});
+    }
+    void to_upstream_tcp(net::Ipv4Addr s, uint16_t sp, uint16_t lp, std::span<const uint8_t> m) {
+        upstream.push_back(Up{s, sp, lp, Msg(m.begin(), m.end()), true});
     }
     void clear() {
         client.clear();
@@ -78,9 +82,10 @@ class EngineTest : public ::testing::Test {
 protected:
     explicit EngineTest(Dns64Config cfg = base_config()) : cfg_(cfg), rng_(42), eng_(cfg_, rng_) {}
     void ask(const Msg& q, const ClientId& c = client6()) { eng_.on_client_query(q, c, now_, out_); }
-    /// Answers the i-th upstream query with the given records from its server.
+    /// Answers the i-th upstream query with the given records from its server, over the
+    /// transport it was asked on; `tc` sets the TC bit.
     void reply(std::size_t i, ldns_pkt_rcode rcode, const std::vector<std::string>& an,
-               const std::vector<std::string>& ns = {});
+               const std::vector<std::string>& ns = {}, bool tc = false);
     void advance_ms(uint64_t ms) {
         now_ += ms * 1'000'000ull;
         eng_.on_tick(now_, out_);

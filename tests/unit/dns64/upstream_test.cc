@@ -44,27 +44,6 @@ TEST_F(UpstreamTest, TimeoutRetriesOnNextUpstreamThenServfail) {
     EXPECT_EQ(eng_.pending(), 0u);
 }
 
-// RFC 6147 §5.1.1: a truncated AAAA answer (TC=1, records cut) may hide real AAAA
-// records: no A query, no synthesis, nothing cached; the client gets SERVFAIL.
-TEST_F(UpstreamTest, TruncatedAaaaAnswerIsNeverSynthesizedFrom) {
-    for (int round = 0; round < 2; ++round) {
-        ask(make_query("big.example.", LDNS_RR_TYPE_AAAA));
-        const std::size_t i = out_.upstream.size() - 1;
-        ASSERT_EQ(upstream_type(i), LDNS_RR_TYPE_AAAA);
-        const FakeOut::Up up = out_.upstream.at(i);
-        Msg a = make_answer(up.msg, LDNS_RCODE_NOERROR, {});
-        a[2] |= 0x02;  // TC
-        eng_.on_upstream_answer(a, up.server, up.server_port, up.local_port, now_, out_);
-        EXPECT_EQ(out_.upstream.size(), i + 1) << "no A query after a truncated AAAA answer";
-        ASSERT_FALSE(out_.client.empty());
-        EXPECT_EQ(last_client().rcode, LDNS_RCODE_SERVFAIL);
-        EXPECT_TRUE(last_client().answer.empty());
-    }
-    // The second round went upstream again: the failure was not cached.
-    EXPECT_EQ(eng_.counters().upstream_truncated.get(), 2u);
-    EXPECT_EQ(eng_.counters().synthesized.get(), 0u);
-}
-
 TEST_F(UpstreamTest, FailoverAnswerFromSecondServerIsUsed) {
     ask(make_query("a.example.", LDNS_RR_TYPE_A));
     advance_ms(1000);
