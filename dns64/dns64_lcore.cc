@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// DNS64 lcore: ring -> UDP validation -> engine -> IPv6/IPv4 UDP framing -> egress.
+// DNS64 lcore: ring -> UDP validation (TCP: lcore/tcp*.cc) -> engine -> IPv6/IPv4 framing
+// -> egress.
 #include "dns64/dns64_lcore.h"
 
 #include <rte_cycles.h>
@@ -13,6 +14,7 @@
 #include "dataplane/pkt/frame.h"
 #include "dns64/lcore/lcore_state.h"
 #include "dns64/lcore/tcp.h"
+#include "dns64/lcore/tcp_client.h"
 #include "strait/net/bytes.h"
 #include "strait/net/checksum.h"
 
@@ -101,29 +103,40 @@ void FrameOut::to_client(const ClientId& client, std::span<const uint8_t> msg) {
     dp::forward_l3(s_.eg, 0, m);
 }
 
-/// IPv4/UDP from the outside port's first address at `local_port` to the resolver.
-void FrameOut::to_upstream(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
-                           std::span<const uint8_t> msg) {
-    const dp::PortRuntime& port = *s_.cfg->ports[1];
-    rte_mbuf* m = nullptr;
-    const auto l4_len = static_cast<uint16_t>(kUdpHdrLen + msg.size());
+uint8_t* alloc_v4(LcoreState& s, net::Ipv4Addr dst, uint8_t proto, uint32_t l4_len, rte_mbuf*& m) {
     const auto total = static_cast<uint16_t>(kIpv4MinHdr + l4_len);
-    uint8_t* ip = alloc_l3(s_, 1, total, m);
-    if (ip == nullptr) return;
+    uint8_t* ip = alloc_l3(s, 1, kIpv4MinHdr + l4_len, m);
+    if (ip == nullptr) return nullptr;
     ip[0] = 0x45;
     ip[1] = 0;
     store_be16(ip + pkt::kIp4TotalLen, total);
-    store_be16(ip + 4, s_.ip_id++);
-    store_be16(ip + pkt::kIp4FragOff, 0x4000);  // DF: answers are sized to fit
+    store_be16(ip + 4, s.ip_id++);
+    store_be16(ip + pkt::kIp4FragOff, 0x4000);  // DF: answers and segments are sized to fit
     ip[pkt::kIp4Ttl] = kHopLimit;
-    ip[pkt::kIp4Proto] = pkt::kProtoUdp;
+    ip[pkt::kIp4Proto] = proto;
     store_be16(ip + pkt::kIp4Checksum, 0);
-    std::memcpy(ip + pkt::kIp4Src, port.local.v4[0].b.data(), 4);
-    std::memcpy(ip + pkt::kIp4Dst, server.b.data(), 4);
+    std::memcpy(ip + pkt::kIp4Src, s.cfg->ports[1]->local.v4[0].b.data(), 4);
+    std::memcpy(ip + pkt::kIp4Dst, dst.b.data(), 4);
     store_be16(ip + pkt::kIp4Checksum, net::checksum(ip, kIpv4MinHdr));
-    write_udp(ip + kIpv4MinHdr, local_port, server_port, msg,
+    return ip + kIpv4MinHdr;
+}
+
+/// IPv4/UDP from the outside port's first address at `local_port` to the resolver.
+void FrameOut::to_upstream(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
+                           std::span<const uint8_t> msg) {
+    rte_mbuf* m = nullptr;
+    const auto l4_len = static_cast<uint16_t>(kUdpHdrLen + msg.size());
+    uint8_t* udp = alloc_v4(s_, server, pkt::kProtoUdp, l4_len, m);
+    if (udp == nullptr) return;
+    const uint8_t* ip = udp - kIpv4MinHdr;
+    write_udp(udp, local_port, server_port, msg,
               net::pseudo_sum_v4(ip + pkt::kIp4Src, ip + pkt::kIp4Dst, pkt::kProtoUdp, l4_len));
     dp::forward_l3(s_.eg, 1, m);
+}
+
+void FrameOut::to_upstream_tcp(net::Ipv4Addr server, uint16_t server_port, uint16_t local_port,
+                               std::span<const uint8_t> msg) {
+    tcp_client_open(s_, server, server_port, local_port, msg);
 }
 
 namespace {
@@ -175,7 +188,7 @@ void query_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip, u
     tcp_input(s, out, m, ip, plen, svc);
 }
 
-/// An upstream answer (IPv4, outside port): UDP to our address on a source port.
+/// An upstream answer (IPv4, outside port): UDP or TCP to our address on a source port.
 void upstream_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip,
                     uint32_t avail) {
     const uint32_t ihl = (ip[0] & 0x0f) * 4u;
@@ -183,6 +196,7 @@ void upstream_input(LcoreState& s, FrameOut& out, rte_mbuf* m, const uint8_t* ip
     if (avail < kIpv4MinHdr || ihl < kIpv4MinHdr || total < ihl || total > avail) {
         return drop(s, m, DropReason::Ipv4Truncated);
     }
+    if (ip[pkt::kIp4Proto] == pkt::kProtoTcp) return tcp_client_input(s, out, m, ip, ihl, total);
     const uint8_t* udp = ip + ihl;
     if (!udp_ok(s, m, udp, total - ihl)) return;
     const uint16_t ulen = load_be16(udp + 4);
@@ -222,8 +236,8 @@ int dns64_lcore_main(void* arg) {
     using namespace lcore;
     auto* cfg = static_cast<Dns64LcoreConfig*>(arg);
     const uint64_t hz = rte_get_tsc_hz();
-    LcoreState s{cfg, *cfg->counters, {}, {}, 1e9 / static_cast<double>(hz), 0,
-                 tcp_table_create()};
+    LcoreState s{cfg, *cfg->counters, {}, {}, 1e9 / static_cast<double>(hz), 0, {}, {}, {}};
+    tcp_start(s);
     for (unsigned pi = 0; pi < 2; ++pi) {
         s.tx[pi].port_id = cfg->ports[pi]->port_id;
         s.tx[pi].queue = cfg->txq[pi];
@@ -240,7 +254,9 @@ int dns64_lcore_main(void* arg) {
         for (unsigned i = 0; i < n; ++i) handle(s, out, pkts[i]);
         const uint64_t now = rte_rdtsc();
         if (now >= next_tick) {
-            cfg->engine->on_tick(now_ns(s), out);
+            const uint64_t t = now_ns(s);
+            cfg->engine->on_tick(t, out);
+            tcp_tick(s, out, t);
             next_tick = now + hz / 1000;
         }
         s.tx[0].flush(s.c);
@@ -250,7 +266,7 @@ int dns64_lcore_main(void* arg) {
     }
     s.tx[0].flush(s.c);
     s.tx[1].flush(s.c);
-    tcp_table_free(s.tcp);
+    tcp_stop(s);
     return 0;
 }
 

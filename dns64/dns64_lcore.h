@@ -32,8 +32,9 @@ struct Dns64LcoreConfig {
 
 /// DNS64 lcore main loop, for rte_eal_remote_launch: dequeue bursts, validate
 /// Ethernet/IP/UDP (length, checksum: failures are counted drops), call the engine with
-/// now_ns from the TSC, on_tick every millisecond. TCP to the service goes to the minimal
-/// DNS-over-TCP responder (dns64/lcore/tcp.h). Returns when *stop is true.
+/// now_ns from the TSC, on_tick (and the TCP timers) every millisecond. TCP to the service
+/// goes to the DNS-over-TCP responder (dns64/lcore/tcp.h), TCP from upstreams to the
+/// upstream client (dns64/lcore/tcp_client.h). Returns when *stop is true.
 /// No locks, no heap allocation (the engine's miss path aside), no exceptions.
 int dns64_lcore_main(void* dns64_lcore_config);
 

@@ -94,7 +94,9 @@ Classified classify_v4(const uint8_t* ip, uint32_t avail, const LocalAddrs& loca
         return {Kind::Transit4, DropReason::InternalBug, l3_len};
     }
     const bool fragment = (load_be16(ip + kIp4FragOff) & 0x3fff) != 0;
-    if (!fragment && ip[kIp4Proto] == kProtoUdp && l3_len >= ihl + 8 && local.dns_port_max != 0) {
+    // UDP answers and, for truncated ones, the DNS64 lcore's own TCP connections (RFC 7766).
+    const bool udp_or_tcp = ip[kIp4Proto] == kProtoUdp || ip[kIp4Proto] == kProtoTcp;
+    if (!fragment && udp_or_tcp && l3_len >= ihl + 8 && local.dns_port_max != 0) {
         const uint16_t dport = load_be16(ip + ihl + 2);
         if (dport >= local.dns_port_min && dport <= local.dns_port_max) {
             return {Kind::Dns64Upstream, DropReason::InternalBug, l3_len};

@@ -23,8 +23,9 @@ struct LocalAddrs {
     unsigned n4 = 0;
     net::Ipv6Addr v6_link_local;  // fe80:: EUI-64 of mac; answers NDP too
     /// DNS64 steering (RFC 6147 service). Bit i set: v6[i] is a DNS64 service address
-    /// (port 53 there goes to the DNS64 lcore). A non-zero dns_port_max: UDP to one of v4[]
-    /// with a destination port in [dns_port_min, dns_port_max] is an upstream answer.
+    /// (port 53 there goes to the DNS64 lcore). A non-zero dns_port_max: UDP or TCP to one
+    /// of v4[] with a destination port in [dns_port_min, dns_port_max] is upstream traffic
+    /// (answers, and the DNS64 lcore's TCP connections to its resolvers).
     uint8_t dns_service_mask = 0;
     uint16_t dns_port_min = 0;
     uint16_t dns_port_max = 0;
@@ -48,7 +49,7 @@ enum class Kind : uint8_t {
     Transit6,       // IPv6 not for us (to translate)
     Transit4,       // IPv4 not for us (to translate)
     Dns64Query,     // UDP/TCP port 53 to a DNS64 service address (inside port)
-    Dns64Upstream,  // UDP to our IPv4 on a DNS64 source port (outside port)
+    Dns64Upstream,  // UDP/TCP to our IPv4 on a DNS64 source port (outside port)
 };
 
 struct Classified {

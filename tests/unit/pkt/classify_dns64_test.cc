@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // pkt::classify steering to the DNS64 lcore: port 53 on a service address (inside), UDP
-// to our IPv4 on a DNS64 source port (outside), and everything near those that is not.
+// or TCP to our IPv4 on a DNS64 source port (outside), and everything near those that is not.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -116,19 +116,36 @@ TEST(ClassifyDns64, UdpToOurIpv4OnASourcePortIsUpstream) {
               Kind::Dns64Upstream);
 }
 
-TEST(ClassifyDns64, OutsideTheRangeFragmentsTcpAndTransitAreNotUpstream) {
+// Upstream DNS over TCP (RFC 7766): the DNS64 lcore's connections from its source ports.
+TEST(ClassifyDns64, TcpToOurIpv4OnASourcePortIsUpstream) {
+    const LocalAddrs l = outside_with_ports();
+    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 49152, 0, l), PortRole::Outside, l),
+              Kind::Dns64Upstream);
+    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 65535, 0, l), PortRole::Outside, l),
+              Kind::Dns64Upstream);
+}
+
+TEST(ClassifyDns64, OutsideTheRangeFragmentsOtherProtocolsAndTransitAreNotUpstream) {
     const LocalAddrs l = outside_with_ports();
     EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoUdp, 49151, 0, l), PortRole::Outside, l),
               Kind::Drop);
+    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 49151, 0, l), PortRole::Outside, l),
+              Kind::Drop);
     EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoUdp, 50000, 0x2000, l), PortRole::Outside, l),
               Kind::Drop);
-    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 50000, 0, l), PortRole::Outside, l),
+    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 50000, 0x2000, l), PortRole::Outside, l),
               Kind::Drop);
+    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", 132 /* SCTP */, 50000, 0, l), PortRole::Outside, l),
+              Kind::Drop);
+    EXPECT_EQ(kind_of(v4_frame("192.0.2.10", kProtoTcp, 50000, 0, l), PortRole::Outside, l),
+              Kind::Transit4);
     EXPECT_EQ(kind_of(v4_frame("192.0.2.10", kProtoUdp, 50000, 0, l), PortRole::Outside, l),
               Kind::Transit4);
     LocalAddrs off = l;
     off.dns_port_max = 0;
     EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoUdp, 50000, 0, off), PortRole::Outside, off),
+              Kind::Drop);
+    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 50000, 0, off), PortRole::Outside, off),
               Kind::Drop);
 }
 
