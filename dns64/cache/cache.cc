@@ -20,6 +20,26 @@ inline uint64_t mix(uint64_t h) {
     h ^= h >> 33;
     return h ? h : 1;  // never 0: tag 0 marks an empty slot
 }
+
+/// Keys are ~20-60 bytes: eight at a time (one multiply each) instead of FNV-1a's one
+/// multiply per byte, which was a tenth of the hit path.
+inline uint64_t hash_key(const uint8_t* p, std::size_t n) {
+    constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;
+    uint64_t h = kMul ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = (h ^ w) * kMul;
+        h ^= h >> 29;
+    }
+    if (n) {
+        uint64_t w = 0;
+        std::memcpy(&w, p, n);
+        h = (h ^ w) * kMul;
+        h ^= h >> 29;
+    }
+    return h;
+}
 }  // namespace
 
 using net::load_be32;
@@ -33,7 +53,7 @@ void make_cache_key(CacheKey& k, const wire::Query& q, uint8_t flags, uint8_t pr
     store_be16(k.bytes + 4, q.qclass);
     std::memcpy(k.bytes + CacheKey::kFixed, q.lname, q.qname_len);
     k.len = CacheKey::kFixed + q.qname_len;
-    k.hash = mix(fnv1a(k.bytes, k.len));
+    k.hash = mix(hash_key(k.bytes, k.len));
 }
 
 void make_cache_key(CacheKey& k, const uint8_t* qname, std::size_t qname_len, uint16_t qtype,
@@ -47,7 +67,7 @@ void make_cache_key(CacheKey& k, const uint8_t* qname, std::size_t qname_len, ui
         k.bytes[CacheKey::kFixed + i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
     }
     k.len = CacheKey::kFixed + qname_len;
-    k.hash = mix(fnv1a(k.bytes, k.len));
+    k.hash = mix(hash_key(k.bytes, k.len));
 }
 
 void Cache::configure(std::size_t entries, uint32_t max_ttl, uint32_t negative_max_ttl) {
@@ -58,7 +78,7 @@ void Cache::configure(std::size_t entries, uint32_t max_ttl, uint32_t negative_m
         sets = 1;
         while (sets * kWays < entries) sets <<= 1;
     }
-    slots_ = std::vector<Slot>(sets * kWays);
+    slots_ = std::vector<Slot, HugeAllocator<Slot>>(sets * kWays);
     tags_.assign(sets * kWays, 0);
     set_mask_ = sets ? sets - 1 : 0;
     ++gen_;

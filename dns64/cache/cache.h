@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "dns64/cache/huge_alloc.h"
 #include "dns64/wire/message.h"
 
 namespace strait::dns64 {
@@ -114,8 +115,9 @@ private:
     uint32_t scan_ttls(Slot& s, uint16_t* offs, uint8_t* ans, std::size_t len) const;
     static constexpr std::size_t kOffsBytes = kMaxTtls * sizeof(uint16_t);
 
-    std::vector<Slot> slots_;
-    std::vector<uint64_t> tags_;  // key hash per slot, probed first: one cache line per set
+    std::vector<Slot, HugeAllocator<Slot>> slots_;
+    // Key hash per slot, probed first: one cache line per set.
+    std::vector<uint64_t, HugeAllocator<uint64_t>> tags_;
     std::size_t set_mask_ = 0;
     uint32_t max_ttl_ = 0;
     uint32_t neg_max_ttl_ = 0;
