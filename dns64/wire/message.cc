@@ -45,11 +45,12 @@ std::size_t read_name(Bytes m, std::size_t off, uint8_t* out, std::size_t* next,
     std::size_t len = 0;
     std::size_t after = 0;  // stream offset after the name, fixed at the first pointer
     std::size_t pos = off;
+    std::size_t hops = 0;
     for (;;) {
         if (pos >= m.size()) return 0;
         const uint8_t c = m[pos];
         if ((c & 0xc0) == 0xc0) {
-            if (pos + 1 >= m.size()) return 0;
+            if (pos + 1 >= m.size() || ++hops > kMaxPointerHops) return 0;
             const std::size_t target = (std::size_t{c & 0x3fu} << 8) | m[pos + 1];
             if (target >= pos) return 0;  // forward or self pointer: possible loop
             if (after == 0) after = pos + 2;

@@ -16,6 +16,11 @@ inline constexpr std::size_t kMaxNameLen = 255;  ///< RFC 1035 §2.3.4, wire for
 inline constexpr std::size_t kMaxUdpPlain = 512; ///< RFC 1035 §4.2.1
 inline constexpr std::size_t kOptLen = 11;       ///< OPT RR with no options
 
+/// Compression pointers followed per name, as BIND's DNS_POINTER_MAXHOPS: backward-only
+/// pointers cannot loop, but a chain of them can make one name cost thousands of hops
+/// (a 64 KiB message of such names: tens of milliseconds of the DNS64 lcore).
+inline constexpr std::size_t kMaxPointerHops = 16;
+
 inline constexpr uint16_t kTypeA = 1;
 inline constexpr uint16_t kTypeNs = 2;
 inline constexpr uint16_t kTypeCname = 5;
@@ -62,7 +67,8 @@ void write_header(uint8_t* p, const Header& h) noexcept;
 /// lower-cased when `lower`. Returns its wire length (>= 1) and sets `*next` to the offset
 /// after the name in the record stream; 0 when malformed: truncated, reserved label type,
 /// a pointer that does not point strictly backwards (which rules out loops, RFC 1035
-/// §4.1.4 only ever needs backward pointers), or longer than 255 bytes.
+/// §4.1.4 only ever needs backward pointers), more than kMaxPointerHops pointers, or
+/// longer than 255 bytes.
 std::size_t read_name(Bytes m, std::size_t off, uint8_t* out, std::size_t* next,
                       bool lower = true) noexcept;
 

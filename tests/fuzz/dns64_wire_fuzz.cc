@@ -84,6 +84,12 @@ bool as_answer(Bytes m) {
         if (n) {
             check_plain_name(name, n);
             check(next + 4 == r.ttl_off, "read_name and skip_name disagree on the owner's end");
+            // Pointer chains cost the DNS64 lcore per hop: the reader must stop them.
+            std::size_t end = 0, hops = 0;
+            uint8_t again[kMaxNameLen];
+            check(fuzz::read_name_checked(m, r.owner_off, again, &end, &hops) == n &&
+                      hops <= kMaxPointerHops,
+                  "read_name followed more than kMaxPointerHops pointers");
         }
         off = r.end;
     }

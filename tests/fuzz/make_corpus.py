@@ -106,6 +106,16 @@ def wire_seeds():
                           ptr(12) + u16(1) * 2 + u32_ttl_rd(0) +
                           b"\x01b" + ptr(r1) + u16(1) * 2 + u32_ttl_rd(0) +
                           ptr(r2) + u16(1) * 2 + u32_ttl_rd(0))
+    # Regression: an owner name reached through 17 pointers, each to the one before (BIND
+    # stops at 16 hops; without a limit a 64 KiB message of such owners took tens of ms).
+    # Record 1's RDATA holds 16 pointers, the first to the question name; record 2's owner
+    # points at the last one.
+    rd_at = 12 + 7 + 12
+    rdata = b"".join(ptr(12 if i == 0 else rd_at + 2 * (i - 1)) for i in range(16))
+    s["pointer_chain_17_hops"] = (hdr[:4] + u16(1) + u16(2) + u16(0) * 2 +
+                                  b"\x01a\x00" + u16(1) * 2 +
+                                  ptr(12) + u16(1) * 2 + struct.pack(">IH", 300, len(rdata)) +
+                                  rdata + ptr(rd_at + 30) + u16(1) * 2 + u32_ttl_rd(0))
     s["label_type_0x40"] = hdr[:4] + u16(1) + u16(0) * 3 + b"\x41a\x00" + u16(1) * 2
     return s
 
