@@ -9,15 +9,16 @@
 //
 // Input (big-endian; the input may end anywhere, missing bytes read as 0):
 //   [config 1]                                       preset bits, see make_config()
-//   then steps, each [op 1] + fields, by op % 6:
+//   then steps, each [op 1] + fields, by op % 7:
 //   0 query     [who 1][len 2][bytes]                who: bits 0-1 client, bit 2 TCP
 //   1 answer    [k 1][flags 2][an 1][ns 1][ar 1][len 2][records]
-//               to the k-th upstream query sent (mod their number): its ID, QR, its
-//               question, the given counts, then `records` verbatim
+//               to the k-th upstream query sent (mod their number), over the transport
+//               it went by: its ID, QR, its question, the given counts, then `records`
 //   2 raw       [k 1][len 2][bytes]                  to the k-th query, its ID patched in
 //   3 stray     [server 1][sport 2][lport 2][len 2][bytes]
 //   4 time      [ms 2]                               advance the clock, then on_tick
 //   5 config    [config 1]                           apply_config with another preset
+//   6 tcp fail  [k 1]                                the k-th query's TCP exchange failed
 // tests/fuzz/make_corpus.py writes seeds in this format.
 #include <algorithm>
 #include <cstdio>
@@ -129,6 +130,7 @@ struct CheckingOut {
         uint16_t server_port;
         uint16_t local_port;
         std::vector<uint8_t> msg;
+        Transport transport;
     };
     std::vector<Sent> upstream;
     uint64_t client_msgs = 0;
@@ -166,6 +168,13 @@ struct CheckingOut {
     }
 
     void to_upstream(net::Ipv4Addr s, uint16_t sp, uint16_t lp, std::span<const uint8_t> m) {
+        sent_upstream(s, sp, lp, m, Transport::Udp);
+    }
+    void to_upstream_tcp(net::Ipv4Addr s, uint16_t sp, uint16_t lp, std::span<const uint8_t> m) {
+        sent_upstream(s, sp, lp, m, Transport::Tcp);
+    }
+    void sent_upstream(net::Ipv4Addr s, uint16_t sp, uint16_t lp, std::span<const uint8_t> m,
+                       Transport t) {
         fuzz::DnsView v;
         if (const char* why = fuzz::check_message(m, v)) violated("upstream message:", why);
         check((v.flags & wire::kFlagQr) == 0 && v.qdcount == 1, "upstream query header");
@@ -173,7 +182,7 @@ struct CheckingOut {
         check(std::find(cfg->upstreams.begin(), cfg->upstreams.end(), s) != cfg->upstreams.end(),
               "upstream query to an unconfigured server");
         check(sp == cfg->upstream_port && lp >= kPortMin && lp <= kPortMax, "upstream query ports");
-        upstream.push_back(Sent{s, sp, lp, std::vector<uint8_t>(m.begin(), m.end())});
+        upstream.push_back(Sent{s, sp, lp, std::vector<uint8_t>(m.begin(), m.end()), t});
     }
 };
 
@@ -244,7 +253,17 @@ struct Run {
         }
         msg.insert(msg.end(), body.begin(), body.end());
         if (msg.size() >= 2) std::memcpy(msg.data(), s.msg.data(), 2);
-        eng.on_upstream_answer(msg, s.server, s.server_port, s.local_port, now, out);
+        eng.on_upstream_answer(msg, s.server, s.server_port, s.local_port, now, out, s.transport);
+    }
+
+    /// The adapter reports the k-th upstream query's TCP exchange failed (for a UDP one
+    /// too: the engine must ignore reports for transactions that are not current).
+    void tcp_failed(Input& in) {
+        const uint8_t k = in.u8();
+        if (out.upstream.empty()) return;
+        const CheckingOut::Sent s = out.upstream[k % out.upstream.size()];
+        const auto id = static_cast<uint16_t>(s.msg[0] << 8 | s.msg[1]);
+        eng.on_upstream_tcp_failed(s.server, s.server_port, s.local_port, id, now, out);
     }
 
     void stray(Input& in) {
@@ -299,7 +318,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     strait::dns64::Input in{data, size};
     Run run(in.u8());
     while (!in.done()) {
-        switch (in.u8() % 6) {
+        switch (in.u8() % 7) {
             case 0:
                 run.query(in);
                 break;
@@ -315,8 +334,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             case 4:
                 run.advance(in.u16());
                 break;
-            default:
+            case 5:
                 run.reconfigure(in.u8());
+                break;
+            default:
+                run.tcp_failed(in);
                 break;
         }
         run.check_state();

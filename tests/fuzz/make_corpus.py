@@ -156,6 +156,10 @@ def op_config(bits):
     return bytes([5, bits])
 
 
+def op_tcp_failed(k):
+    return bytes([6, k])
+
+
 def rec(owner, rtype, ttl, rdata):
     return owner + struct.pack(">HHIH", rtype, 1, ttl, len(rdata)) + rdata
 
@@ -217,8 +221,14 @@ def engine_seeds():
         op_answer(0, b"".join(rec(b"\xc0\x0c", AAAA, 300, bytes.fromhex("20010db801000000000000000000") +
                                   bytes([i, 1])) for i in range(20)), an=20) +
         op_query(query("big.strait.test.", "AAAA"), who=0) + op_time(10))
-    s["upstream_truncated"] = (bytes([4]) + op_query(query("tc.strait.test.", "AAAA")) +
-                               op_answer(0, flags=0x8380))
+    # A truncated UDP answer is asked again over TCP (RFC 7766 §5): here answered over
+    # TCP (NODATA), then the A query; and a TCP exchange that fails on both upstreams.
+    s["upstream_truncated_then_tcp"] = (
+        bytes([4]) + op_query(query("tc.strait.test.", "AAAA")) + op_answer(0, flags=0x8380) +
+        op_answer(1, soa_rec(), ns=1) + op_answer(2, rec(b"\xc0\x0c", A, 300, V4), an=1))
+    s["upstream_tcp_failed"] = (
+        bytes([0]) + op_query(query("tc.strait.test.", "AAAA", edns=1232)) +
+        op_answer(0, flags=0x8380) + op_tcp_failed(1) + op_tcp_failed(2) + op_time(1000))
     s["rate_limited"] = bytes([0x10]) + b"".join(
         op_query(query("ipv4only.arpa.", "AAAA", qid=i)) for i in range(5)) + op_time(2000) + (
         op_query(query("ipv4only.arpa.", "A")))
