@@ -13,8 +13,10 @@
 #   memory, no kernel on the client side, as a NIC would be) with strait-rig as the
 #   memif client; its outside port stays AF_PACKET to nsd.
 #
-# Pinning on a 2-CPU machine: the server gets CPU 1 (straitd's main, worker and DNS64
-# lcores; named -n 1; unbound num-threads 1), the load generator CPU 0; nsd floats.
+# Pinning on a 2-CPU machine: the server under test gets CPU 1 (straitd's main, worker and
+# DNS64 lcores, yielding to each other when idle; named -n 1; unbound num-threads 1); the
+# environment gets CPU 0: the load generator (strait-rig yields when idle, dnsperf blocks)
+# and the upstream nsd.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$ROOT/build-rel
@@ -42,6 +44,7 @@ for tool in named unbound dnsperf nsd; do
     command -v $tool >/dev/null || { echo "no $tool: run deploy/install-deps.sh" >&2; exit 1; }
 done
 TOPO_PREFIX=cmp$$
+PEER_NSD_CPU=0
 source "$ROOT/tests/e2e/dns64/lib.sh"
 source "$ROOT/tests/e2e/dns64/peers.sh"
 

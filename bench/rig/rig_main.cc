@@ -54,7 +54,9 @@ void usage() {
         "  --search-loss PCT     a step passes with up to PCT %% unanswered (default 0)\n"
         "  --seed N --label TXT  first {n} counter value (default: time); result label\n"
         "  --queues N            RX queues to open and poll (default 1; one TX queue): a\n"
-        "                        net_memif client needs one per TX queue of the server\n",
+        "                        net_memif client needs one per TX queue of the server\n"
+        "  --no-yield            spin when idle (default: sched_yield() when a loop had\n"
+        "                        nothing to send or receive, so a server sharing the CPU runs)\n",
         stderr);
     std::exit(2);
 }
@@ -70,6 +72,7 @@ Options parse_options(int argc, char** argv) {
         {"search", 0, nullptr, 'S'},      {"search-precision", 1, nullptr, 'e'},
         {"search-loss", 1, nullptr, 'L'}, {"seed", 1, nullptr, 'x'},
         {"label", 1, nullptr, 'l'},       {"queues", 1, nullptr, 'Q'},
+        {"no-yield", 0, nullptr, 'Y'},
         {"help", 0, nullptr, 'h'},
         {nullptr, 0, nullptr, 0}};
     Options o;
@@ -127,6 +130,9 @@ Options parse_options(int argc, char** argv) {
                 break;
             case 'l':
                 o.label = optarg;
+                break;
+            case 'Y':
+                o.traffic.yield = false;
                 break;
             case 'Q':
                 o.traffic.rx_queues = static_cast<uint16_t>(std::atoi(optarg));

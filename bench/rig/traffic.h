@@ -22,6 +22,7 @@ struct TrafficConfig {
     uint16_t sport_count = 1024;  // power of two, >= 16
     uint32_t timeout_ms = 1000;   // RFC 8219 §9: answers later than this count as lost
     uint32_t counter_seed = 0;    // first value of the {n} counter (unique names per run)
+    bool yield = true;            // sched_yield() when a loop had nothing to send or receive
 };
 
 /// Owns the templates and the outstanding-query table; `run` may be called repeatedly
@@ -44,7 +45,8 @@ class Traffic {
     static constexpr uint16_t kBurst = 32;
 
     void send_burst(uint32_t n, RunStats& st);
-    void receive_burst(uint64_t now, RunStats& st);
+    /// Returns the frames received (answers, NDP, anything else).
+    uint16_t receive_burst(uint64_t now, RunStats& st);
     void reply_ndp(const std::array<uint8_t, 86>& reply, uint32_t len, RunStats& st);
 
     TrafficConfig cfg_;

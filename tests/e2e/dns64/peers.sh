@@ -6,6 +6,7 @@
 # Sourced after topology.sh; each function writes its files under the folder it is given.
 #
 #   peer_start_nsd [NAME=FILE]...  # lib.sh's nsd plus extra zones, no rate limiting
+#                                  # (pinned to CPU $PEER_NSD_CPU when set)
 #   peer_gw_kernel_up              # straitd stopped: kernel addresses on gw-in / gw-out
 #   peer_named DIR [CPU]           # named -f, one worker thread, dns64 2001:db8:64::/96
 #   peer_unbound DIR [CPU]         # unbound -d, one thread, module-config "dns64 iterator"
@@ -25,7 +26,9 @@ peer_start_nsd() {
         local z
         for z in "$@"; do printf 'zone:\n    name: %s\n    zonefile: %s\n' "${z%%=*}" "${z#*=}"; done
     } >"$E2E_WORK/nsd/nsd.conf"
-    ip netns exec "$NS_S" nsd -d -c "$E2E_WORK/nsd/nsd.conf" >"$E2E_WORK/nsd/stdout" 2>&1 &
+    local pin=()
+    [[ -n ${PEER_NSD_CPU:-} ]] && pin=(taskset -c "$PEER_NSD_CPU")
+    ip netns exec "$NS_S" "${pin[@]}" nsd -d -c "$E2E_WORK/nsd/nsd.conf" >"$E2E_WORK/nsd/stdout" 2>&1 &
     for _ in $(seq 50); do
         ip netns exec "$NS_S" dig "@$PEER_UPSTREAM4" +short +time=1 +tries=1 SOA strait.test \
             >/dev/null 2>&1 && return 0
