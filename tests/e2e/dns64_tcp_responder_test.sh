@@ -16,8 +16,9 @@ check() {  # check WHAT PYTHON_EXPR: asserts on the probe's JSON
         "$out" "$2" || fail "$1 ($2)"
 }
 check "lost segment retransmitted" 'r["lost"]["retransmitted"]'
-# After the handshake's RTT sample the RTO is at its 200 ms floor, not the initial 1 s.
-check "retransmitted within the RTO bounds" '0.15 <= r["lost"]["retransmit_after_s"] < 1.5'
+# The RTO floor is 200 ms; after the handshake's RTT sample it is about three RTTs of a
+# slow scapy peer, far below the 4 s ceiling.
+check "retransmitted within the RTO bounds" '0.15 <= r["lost"]["retransmit_after_s"] < 3'
 check "full answer after the retransmission" 'r["lost"]["answers"] == 100'
 check "closed after the lost-segment exchange" 'r["lost"]["closed"]'
 check "never beyond the offered window" 'r["window"]["beyond_window"] == 0'
