@@ -161,7 +161,7 @@ public:
     [[nodiscard]] std::size_t pending() const { return pending_.in_use(); }
     [[nodiscard]] const Dns64Config& config() const { return cfg_; }
 
-    /// Counters; thread: any (relaxed reads). ring_drops is the adapter's to increment.
+    /// Counters; thread: any (relaxed reads). ring_drops is the dataplane's to report.
     [[nodiscard]] Dns64Counters& counters() { return counters_; }
     [[nodiscard]] const Dns64Counters& counters() const { return counters_; }
     /// Cache statistics; thread: any.
