@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The README's test command: installs what is missing, builds, runs every suite
-# (unit, golden, e2e; fuzz when clang is there). Needs root (namespaces, hugepages).
+# (unit, golden, e2e, and fuzz: bounded corpus replays with any compiler). Needs root
+# (namespaces, hugepages).
 # BUILD_DIR overrides the build folder (default: build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
