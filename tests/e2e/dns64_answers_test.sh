@@ -47,6 +47,8 @@ done
 [[ $(stat dns64.ring_drops "$doc") -eq 0 ]] || fail "ring drops"
 log "counters: queries=$(stat dns64.queries "$doc") synthesized=$(stat dns64.synthesized "$doc")" \
     "cache_hits=$(stat dns64.cache_hits "$doc") upstream_queries=$(stat dns64.upstream_queries "$doc")"
-in_gw curl -sf --max-time 5 http://127.0.0.1:8080/metrics | grep -q '^strait_dns64_synthesized_total [1-9]' ||
+# Captured first: `curl | grep -q` under pipefail fails when grep exits before curl writes.
+metrics=$(in_gw curl -sf --max-time 5 http://127.0.0.1:8080/metrics) || fail "GET /metrics"
+grep -q '^strait_dns64_synthesized_total [1-9]' <<<"$metrics" ||
     fail "/metrics lacks strait_dns64_synthesized_total"
 pass

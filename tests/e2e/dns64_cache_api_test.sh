@@ -22,7 +22,8 @@ c = json.load(open(sys.argv[1]))
 print(c["capacity"], c["inserts"], c["flushes"])' "$E2E_WORK/body")
 [[ $cap -ge 1 && $inserts -ge 1 ]] || fail "cache figures: capacity $cap, inserts $inserts"
 expect "no flush yet" "$flushes" 0
-in_gw curl -sf --max-time 5 http://127.0.0.1:8080/metrics | grep -q '^strait_dns64_cache_capacity ' ||
+metrics=$(in_gw curl -sf --max-time 5 http://127.0.0.1:8080/metrics) || fail "GET /metrics"
+grep -q '^strait_dns64_cache_capacity ' <<<"$metrics" ||
     fail "no strait_dns64_cache_capacity in /metrics"
 
 expect "DELETE cache" "$(api -X DELETE http://127.0.0.1:8080/api/v1/dns64/cache)" 200
