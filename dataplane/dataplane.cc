@@ -39,7 +39,8 @@ struct Dataplane::Impl {
     // DNS64 (present iff cfg.dns64): engine, its RNG, the handoff ring and its lcore.
     std::unique_ptr<dns64::SystemRng> dns_rng;
     std::unique_ptr<dns64::Engine> dns_engine;
-    rte_ring* dns_ring = nullptr;
+    rte_ring* dns_ring = nullptr;         // client queries
+    rte_ring* dns_answer_ring = nullptr;  // upstream answers (drained first)
     dns64::Dns64LcoreConfig dns_cfg;
     unsigned dns_lcore = 0;
     std::atomic<bool> stop{false};
@@ -197,7 +198,11 @@ Status setup_dns64(Dataplane::Impl& d) {
         }
     }
     d.dns_ring = rte_ring_create("strait_dns64", s.dns64_ring_size, rte_socket_id(), RING_F_SC_DEQ);
-    if (d.dns_ring == nullptr) return Error{ErrorCode::Unavailable, "/dns64_ring_size", "no ring"};
+    d.dns_answer_ring =
+        rte_ring_create("strait_dns64_ans", s.dns64_ring_size, rte_socket_id(), RING_F_SC_DEQ);
+    if (d.dns_ring == nullptr || d.dns_answer_ring == nullptr) {
+        return Error{ErrorCode::Unavailable, "/dns64_ring_size", "no ring"};
+    }
     steer_dns64(d);
     d.dns_rng = std::make_unique<dns64::SystemRng>();
     d.dns_engine = std::make_unique<dns64::Engine>(*d.cfg.dns64, *d.dns_rng);
@@ -208,12 +213,16 @@ Status setup_dns64(Dataplane::Impl& d) {
     c.mtu[0] = s.inside.mtu;
     c.mtu[1] = s.outside.mtu;
     c.ring = d.dns_ring;
+    c.answer_ring = d.dns_answer_ring;
     c.pool = d.pool;
     c.counters = &d.counters[s.workers];
     c.engine = d.dns_engine.get();
     c.idle = dp::IdlePolicy{s.idle_yield_polls, s.dns64_idle_polls, s.dns64_idle_sleep_us};
     c.stop = &d.stop;
-    for (auto& w : d.workers) w.dns64_ring = d.dns_ring;
+    for (auto& w : d.workers) {
+        w.dns64_ring = d.dns_ring;
+        w.dns64_answer_ring = d.dns_answer_ring;
+    }
     return Ok{};
 }
 
@@ -254,7 +263,8 @@ Dataplane::Dataplane(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 namespace {
 
 /// The DNS64 lcore's block plus the engine counters; ring_drops are the workers' RingFull
-/// drops (the DNS ring is the only handoff ring they use).
+/// drops (the query ring is the only ring they count that way; answer-ring drops are
+/// AnswerRingFull).
 void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
     LcoreStats l = read_counters(i.counters[i.workers.size()]);
     l.lcore = i.dns_lcore;
@@ -275,6 +285,9 @@ void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
                      {"evictions", "live answers replaced to make room", c.evictions},
                      {"uncacheable", "answers not stored (size, TTL 0, rcode)", c.uncacheable},
                      {"flushes", "flushes applied", c.flushes}};
+    s.dns64_upstream = {
+        {"pending", "upstream transactions in flight", i.dns_engine->pending_published()},
+        {"max_pending", "bound on upstream transactions in flight", i.cfg.dns64->max_pending}};
 }
 
 }  // namespace
@@ -320,10 +333,11 @@ StatsSnapshot Dataplane::stop() {
     for (int p = 0; p < 2; ++p) {
         if (i.nbr[p]) close_port(i.setup[p].port_id);
     }
-    if (i.dns_ring) {
-        dns64::drain_dns64_ring(i.dns_ring);
-        rte_ring_free(i.dns_ring);
-        i.dns_ring = nullptr;
+    for (rte_ring** r : {&i.dns_ring, &i.dns_answer_ring}) {
+        if (*r == nullptr) continue;
+        dns64::drain_dns64_ring(*r);
+        rte_ring_free(*r);
+        *r = nullptr;
     }
     i.dns_engine.reset();
     i.nbr[0].reset();

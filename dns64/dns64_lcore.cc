@@ -249,9 +249,14 @@ int dns64_lcore_main(void* arg) {
     uint64_t next_tick = rte_rdtsc();
     dp::IdleBackoff idle(cfg->idle);
     while (!cfg->stop->load(std::memory_order_relaxed)) {
-        const unsigned n = rte_ring_sc_dequeue_burst(cfg->ring, reinterpret_cast<void**>(pkts),
-                                                     kBurst, nullptr);
+        // Answers first: each frees a pending slot and finishes a query already paid for.
+        unsigned n = rte_ring_sc_dequeue_burst(cfg->answer_ring, reinterpret_cast<void**>(pkts),
+                                               kBurst, nullptr);
         for (unsigned i = 0; i < n; ++i) handle(s, out, pkts[i]);
+        const unsigned nq = rte_ring_sc_dequeue_burst(cfg->ring, reinterpret_cast<void**>(pkts),
+                                                      kBurst, nullptr);
+        for (unsigned i = 0; i < nq; ++i) handle(s, out, pkts[i]);
+        n += nq;
         const uint64_t now = rte_rdtsc();
         if (now >= next_tick) {
             const uint64_t t = now_ns(s);

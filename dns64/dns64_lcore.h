@@ -22,7 +22,8 @@ struct Dns64LcoreConfig {
     dp::PortRuntime* ports[2] = {};  // [0] inside (queries), [1] outside (upstreams)
     uint16_t txq[2] = {};            // its own TX queue on each port (index = workers)
     uint16_t mtu[2] = {1500, 1500};
-    rte_ring* ring = nullptr;        // MP (workers) / SC (this lcore)
+    rte_ring* ring = nullptr;        // client queries: MP (workers) / SC (this lcore)
+    rte_ring* answer_ring = nullptr; // upstream answers, drained first: MP / SC
     rte_mempool* pool = nullptr;
     dp::LcoreCounters* counters = nullptr;  // drops, rx (dequeued), tx
     Engine* engine = nullptr;

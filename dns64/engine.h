@@ -3,6 +3,7 @@
 // their destinations. Knows nothing of DPDK, mbufs or sockets; the lcore adapter frames.
 #pragma once
 
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -159,6 +160,10 @@ public:
     /// True while a pending transaction uses `port` (finer filter than is_source_port).
     [[nodiscard]] bool port_in_use(uint16_t port) const { return pending_.port_in_use(port); }
     [[nodiscard]] std::size_t pending() const { return pending_.in_use(); }
+    /// pending() as of the last on_tick (at most a few ms old). Thread: any.
+    [[nodiscard]] uint64_t pending_published() const {
+        return pending_published_.load(std::memory_order_relaxed);
+    }
     [[nodiscard]] const Dns64Config& config() const { return cfg_; }
 
     /// Counters; thread: any (relaxed reads). ring_drops is the dataplane's to report.
@@ -208,6 +213,7 @@ private:
     wire::Query query_;  // scratch for the query being handled
     CacheKey key_;       // scratch
     uint64_t now_ns_ = 0;  // time of the call being handled
+    std::atomic<uint64_t> pending_published_{0};  // for the control plane (pending_published)
 };
 
 }  // namespace strait::dns64

@@ -235,6 +235,7 @@ void Engine::handle_tick(uint64_t now_ns) {
         counters_.upstream_timeouts.inc();
         attempt_failed(idx, now_ns);
     }
+    pending_published_.store(pending_.in_use(), std::memory_order_relaxed);
 }
 
 void Engine::attempt_failed(int idx, uint64_t now_ns) {

@@ -65,6 +65,11 @@ json stats_to_json(const StatsSnapshot& s) {
         for (const auto& g : s.dns64_cache) c[g.name] = g.value;
         out["dns64_cache"] = c;
     }
+    if (!s.dns64_upstream.empty()) {
+        json u = json::object();
+        for (const auto& g : s.dns64_upstream) u[g.name] = g.value;
+        out["dns64_upstream"] = u;
+    }
     return out;
 }
 
@@ -107,6 +112,11 @@ std::string stats_to_prometheus(const StatsSnapshot& s) {
         const std::string m = "strait_dns64_cache_" + c.name + (gauge ? "" : "_total");
         o << "# HELP " << m << " DNS64 cache: " << c.help << ".\n# TYPE " << m
           << (gauge ? " gauge\n" : " counter\n") << m << " " << c.value << "\n";
+    }
+    for (const auto& g : s.dns64_upstream) {
+        const std::string m = "strait_dns64_" + g.name;
+        o << "# HELP " << m << " DNS64: " << g.help << ".\n# TYPE " << m << " gauge\n"
+          << m << " " << g.value << "\n";
     }
     return o.str();
 }

@@ -63,24 +63,42 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
         case pkt::Kind::Transit4:
             return translate_and_forward(w, pi, m, cl.l3_len);
         case pkt::Kind::Dns64Query:
-        case pkt::Kind::Dns64Upstream:
             if (w.cfg->dns64_ring == nullptr) return drop(w, m, DropReason::LocalUnhandled);
             w.dns[w.n_dns++] = m;
+            return;
+        case pkt::Kind::Dns64Upstream:
+            if (w.cfg->dns64_ring == nullptr) return drop(w, m, DropReason::LocalUnhandled);
+            w.dns_ans[w.n_dns_ans++] = m;
             return;
         default:
             return local_input(w, pi, m, cl);
     }
 }
 
-/// One bulk enqueue per burst to the DNS64 lcore; what does not fit is a RingFull drop.
+/// One bulk enqueue per ring and burst to the DNS64 lcore; what does not fit is dropped.
+/// Upstream answers have their own ring, which the DNS64 lcore drains first: they finish
+/// work already paid for and free pending slots, so a query flood sheds queries at the
+/// query ring instead of the answers that would let the backlog clear.
+unsigned enqueue_or_drop(WorkerState& w, rte_ring* r, rte_mbuf** pkts, uint16_t n,
+                         DropReason why) {
+    const unsigned sent =
+        rte_ring_enqueue_burst(r, reinterpret_cast<void* const*>(pkts), n, nullptr);
+    for (unsigned i = sent; i < n; ++i) drop(w, pkts[i], why);
+    return n - sent;
+}
+
 void hand_to_dns64(WorkerState& w) {
-    const unsigned sent = rte_ring_enqueue_burst(
-        w.cfg->dns64_ring, reinterpret_cast<void* const*>(w.dns), w.n_dns, nullptr);
-    for (unsigned i = sent; i < w.n_dns; ++i) drop(w, w.dns[i], DropReason::RingFull);
+    unsigned dropped = 0;
+    if (w.n_dns_ans) {
+        dropped += enqueue_or_drop(w, w.cfg->dns64_answer_ring, w.dns_ans, w.n_dns_ans,
+                                   DropReason::AnswerRingFull);
+    }
+    if (w.n_dns) dropped += enqueue_or_drop(w, w.cfg->dns64_ring, w.dns, w.n_dns, DropReason::RingFull);
     // The DNS64 lcore is behind. When it shares this CPU (idle_yield_polls set), it runs
     // now rather than at the end of our time slice, so overload costs drops, not answers.
-    if (sent < w.n_dns && w.cfg->idle.yield_after) sched_yield();
+    if (dropped && w.cfg->idle.yield_after) sched_yield();
     w.n_dns = 0;
+    w.n_dns_ans = 0;
 }
 
 void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
@@ -90,7 +108,7 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
         if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
         handle(w, pi, pkts[i]);
     }
-    if (w.n_dns) hand_to_dns64(w);
+    if (w.n_dns | w.n_dns_ans) hand_to_dns64(w);
 }
 
 }  // namespace
@@ -98,7 +116,7 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
 int worker_main(void* arg) {
     auto* cfg = static_cast<WorkerConfig*>(arg);
     const double ns_per_tsc = 1e9 / static_cast<double>(rte_get_tsc_hz());
-    WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {}, ns_per_tsc, {}, 0};
+    WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {}, ns_per_tsc, {}, 0, {}, 0};
     for (unsigned pi = 0; pi < 2; ++pi) {
         w.tx[pi].port_id = cfg->ports[pi]->port_id;
         w.tx[pi].queue = cfg->txq[pi];

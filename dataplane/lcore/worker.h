@@ -49,7 +49,8 @@ struct WorkerConfig {
     const std::atomic<bool>* stop = nullptr;
     const xlat::XlatConfig* xcfg = nullptr;
     const xlat::SiitMapper* siit = nullptr;  // null: mode "none", transit is dropped
-    rte_ring* dns64_ring = nullptr;          // MP/SC, to the DNS64 lcore; null: none
+    rte_ring* dns64_ring = nullptr;          // MP/SC, queries to the DNS64 lcore; null: none
+    rte_ring* dns64_answer_ring = nullptr;   // MP/SC, upstream answers to the DNS64 lcore
 };
 
 /// Worker main loop, for rte_eal_remote_launch. Returns when *stop becomes true.

@@ -19,8 +19,10 @@ struct WorkerState {
     uint64_t request_interval_tsc;
     xlat::XlatContext xctx;
     double ns_per_tsc;
-    rte_mbuf* dns[kBurstSize];  // DNS64 packets of this burst, enqueued together
+    rte_mbuf* dns[kBurstSize];  // DNS64 queries of this burst, enqueued together
     uint16_t n_dns;
+    rte_mbuf* dns_ans[kBurstSize];  // upstream answers to the DNS64 lcore, likewise
+    uint16_t n_dns_ans;
 };
 
 inline void drop(WorkerState& w, rte_mbuf* m, DropReason r) {

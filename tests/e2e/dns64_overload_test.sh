@@ -67,12 +67,15 @@ v = {k: d[k] for k in ("queries", "answers", "rate_limited", "runt", "qr_set", "
                        "pending_full", "cache_hits", "cache_misses", "upstream_answers",
                        "unmatched", "upstream_timeouts", "synthesized")}
 v["in_flight"] = d["queries"] - d["answers"] - d["rate_limited"] - d["runt"] - d["qr_set"]
+v["pending"] = s["dns64_upstream"]["pending"]
+v["max_pending"] = s["dns64_upstream"]["max_pending"]
 v["dns64_rx_in"], v["dns64_rx_out"] = dl["rx"]["inside"], dl["rx"]["outside"]
 v["dns64_drops"] = sum(dl["drops"].values())
 workers = [l for l in s["lcores"] if l["role"] == "worker"]
 v["worker_rx"] = sum(l["rx"]["inside"] + l["rx"]["outside"] for l in workers)
 v["worker_ring_full"] = sum(l["drops"].get("ring_full", 0) for l in workers)
 v["worker_other_drops"] = sum(sum(l["drops"].values()) for l in workers) - v["worker_ring_full"]
+v["answer_ring_full"] = sum(l["drops"].get("dns64_answer_ring_full", 0) for l in workers)
 v["worker_local"] = sum(l["local_replies"] for l in workers)
 v["ipackets_in"], v["ipackets_out"] = port["inside"]["ipackets"], port["outside"]["ipackets"]
 v["rx_errors"] = sum(port[p][k] for p in port for k in ("imissed", "ierrors", "rx_nombuf"))
@@ -97,8 +100,11 @@ wait_idle() {
 check_bounds() {
     local p=$1
     local inf=${p}_in_flight cap=${p}_cache_capacity bytes=${p}_cache_bytes
+    local pend=${p}_pending maxp=${p}_max_pending
     [[ ${!inf} -le $MAX_PENDING ]] ||
         fail "$2: ${!inf} queries in flight, max_pending $MAX_PENDING"
+    expect "$2: max_pending gauge" "${!maxp}" "$MAX_PENDING"
+    [[ ${!pend} -le $MAX_PENDING ]] || fail "$2: pending gauge ${!pend} > $MAX_PENDING"
     expect "$2: cache capacity" "${!cap}" "$CACHE"
     [[ ${!bytes} -le $((CACHE * MAX_SLOT)) ]] || fail "$2: cache holds ${!bytes} bytes"
 }
@@ -128,7 +134,7 @@ flood() {
         cache_misses upstream_answers unmatched upstream_timeouts synthesized dns64_rx_in \
         dns64_rx_out \
         dns64_drops worker_rx worker_ring_full worker_other_drops worker_local ipackets_in \
-        ipackets_out rx_errors cache_inserts cache_evictions; do
+        ipackets_out rx_errors cache_inserts cache_evictions answer_ring_full; do
         local before="a_$k" after="b_$k"
         eval "local d_$k=$((${!after} - ${!before}))"
     done
@@ -153,6 +159,9 @@ flood() {
     # The excess is dropped at the ring, and counted there (the workers' ring_full).
     [[ $d_ring_drops -gt 0 ]] || fail "$mix: no ring drops under a flood at maximum rate"
     expect "$mix: ring_drops = workers' ring_full" "$d_ring_drops" "$d_worker_ring_full"
+    # Upstream answers have their own ring, drained first and as large as the pending
+    # table: the flood of queries never costs an answer to a query already sent.
+    expect "$mix: upstream answers dropped at their ring" "$d_answer_ring_full" 0
     # Every frame the ports delivered went to the workers, and each one was dequeued by
     # the DNS64 lcore, dropped at the ring, dropped for a counted reason or answered
     # locally (NDP/ARP; the neighbours were resolved before, so none is consumed silently).

@@ -34,6 +34,7 @@
     X(TxFull, "tx_full", "TX queue or handoff ring full")                                     \
     X(MbufAllocFailed, "mbuf_alloc_failed", "no mbuf for a generated packet")                 \
     X(RingFull, "ring_full", "handoff ring to another lcore full")                            \
+    X(AnswerRingFull, "dns64_answer_ring_full", "upstream answer ring to the DNS64 lcore full") \
     X(XlatNoHeadroom, "xlat_no_headroom", "buffer headroom too small to grow the header")       \
     X(XlatNoMapping, "xlat_no_mapping", "address outside pool6 and the EAMT (or no session)")   \
     X(XlatNonGlobalInWkp, "xlat_non_global_in_wkp", "non-global IPv4 under 64:ff9b::/96")      \

@@ -41,6 +41,8 @@ struct StatsSnapshot {
     std::vector<NamedCounter> dns64;  // empty when DNS64 is not configured
     /// DNS64 answer cache (dns64/cache): capacity and bytes are gauges, the rest totals.
     std::vector<NamedCounter> dns64_cache;
+    /// DNS64 upstream gauges: transactions in flight and their bound.
+    std::vector<NamedCounter> dns64_upstream;
     std::vector<PortStats> ports;
     uint64_t uptime_ms = 0;
 };
