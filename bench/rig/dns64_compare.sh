@@ -26,8 +26,9 @@ ONLY="rig-max rig-search strait-dnsperf memif-max memif-search bind unbound"
 RIG_MAX=200000     # upper bound of the RFC 8219 search, queries/s
 SEARCH_STEP=5      # seconds per search step
 SEARCH_LOSS=0.1    # % a search step may lose (RFC 8219 §9 says 0; this VM is shared)
-MEMIF_MAX=2000000  # the same for memif
+MEMIF_MAX=4000000  # the same for memif
 YIELD=${YIELD:-1}  # straitd idle_yield_polls: its three lcores share CPU 1
+FRAMECNT=${FRAMECNT:-}  # AF_PACKET ring frames (straitd's inside port and the rig); empty: PMD default
 while [[ $# -gt 0 ]]; do
     case $1 in
         --build) BUILD=$(cd "$2" && pwd); shift 2 ;;
@@ -76,7 +77,8 @@ rig() {
         port=(--vdev="net_memif0,role=client,id=0,socket=$MEMIF_SOCK,socket-abstract=no"
             -- --queues 2 --dst-mac "$MEMIF_GW_MAC")
     else
-        port=(--vdev=net_af_packet0,iface=v6c -- --dst-mac "$(mac_of "$NS_G" gw-in)")
+        port=(--vdev=net_af_packet0,iface=v6c${FRAMECNT:+,framecnt=$FRAMECNT}
+            -- --dst-mac "$(mac_of "$NS_G" gw-in)")
         ns=(ip netns exec "$NS_C")
     fi
     local cmd=(taskset -c 0 "$RIG" --in-memory --no-pci -l 0 --log-level='*:warning'
@@ -144,11 +146,13 @@ want() { [[ " $ONLY " == *" $1 "* ]]; }
 
 # straitd: SIIT + DNS64 as in the e2e tests, every lcore on CPU 1.
 cfg=$(dns64_config '["198.51.100.2"]' '{"timeout_ms": 1000}')
-"$PYTHON" - "$cfg" "$YIELD" <<'EOF'
+"$PYTHON" - "$cfg" "$YIELD" "$FRAMECNT" <<'EOF'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["eal_args"] = [a for a in c["eal_args"] if not a.startswith("--lcores")] + ["--lcores=0@1,1@1,2@1"]
 c["idle_yield_polls"] = int(sys.argv[2])
+if sys.argv[3]:
+    c["ports"]["inside"]["devargs"] += ",framecnt=" + sys.argv[3]
 json.dump(c, open(sys.argv[1], "w"), indent=1)
 EOF
 note_cmd "straitd --config $cfg  # $(tr -d '\n ' <"$cfg")"
