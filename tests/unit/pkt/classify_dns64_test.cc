@@ -108,21 +108,17 @@ TEST(ClassifyDns64, NoServiceMaskNoQueries) {
               Kind::Drop);
 }
 
-TEST(ClassifyDns64, UdpToOurIpv4OnASourcePortIsUpstream) {
+// UDP answers, and upstream DNS over TCP (RFC 7766): the DNS64 lcore's connections from
+// its source ports.
+TEST(ClassifyDns64, UdpAndTcpToOurIpv4OnASourcePortAreUpstream) {
     const LocalAddrs l = outside_with_ports();
-    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoUdp, 49152, 0, l), PortRole::Outside, l),
-              Kind::Dns64Upstream);
-    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoUdp, 65535, 0, l), PortRole::Outside, l),
-              Kind::Dns64Upstream);
-}
-
-// Upstream DNS over TCP (RFC 7766): the DNS64 lcore's connections from its source ports.
-TEST(ClassifyDns64, TcpToOurIpv4OnASourcePortIsUpstream) {
-    const LocalAddrs l = outside_with_ports();
-    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 49152, 0, l), PortRole::Outside, l),
-              Kind::Dns64Upstream);
-    EXPECT_EQ(kind_of(v4_frame("198.51.100.1", kProtoTcp, 65535, 0, l), PortRole::Outside, l),
-              Kind::Dns64Upstream);
+    for (const uint8_t proto : {kProtoUdp, kProtoTcp}) {
+        for (const uint16_t port : {49152, 65535}) {
+            EXPECT_EQ(kind_of(v4_frame("198.51.100.1", proto, port, 0, l), PortRole::Outside, l),
+                      Kind::Dns64Upstream)
+                << "proto " << int{proto} << " port " << port;
+        }
+    }
 }
 
 TEST(ClassifyDns64, OutsideTheRangeFragmentsOtherProtocolsAndTransitAreNotUpstream) {
