@@ -262,8 +262,8 @@ Dataplane::Dataplane(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 namespace {
 
-/// The DNS64 lcore's block plus the engine counters; ring_drops are the workers' RingFull
-/// drops (the query ring is the only ring they count that way; answer-ring drops are
+/// The DNS64 lcore's block, the engine counters and ring_drops: the workers' RingFull drops
+/// (the query ring is the only ring they count that way; answer-ring drops are
 /// AnswerRingFull).
 void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
     LcoreStats l = read_counters(i.counters[i.workers.size()]);
@@ -275,9 +275,10 @@ void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
     s.lcores.push_back(l);
     i.dns_engine->counters().for_each(
         [&](std::string_view name, std::string_view help, uint64_t v) {
-            if (name == "ring_drops") v += ring_full;
             s.dns64.push_back({std::string(name), std::string(help), v});
         });
+    s.dns64.push_back(
+        {"ring_drops", "client queries dropped at the full workers->DNS64 query ring", ring_full});
     const dns64::CacheStats c = i.dns_engine->cache_stats();
     s.dns64_cache = {{"capacity", "answers the cache can hold", c.capacity},
                      {"bytes", "heap bytes held by stored answers", c.bytes},

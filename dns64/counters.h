@@ -35,7 +35,6 @@
     X(qr_set, "messages with QR=1 on the query path dropped")                                    \
     X(runt, "messages shorter than a DNS header dropped")                                        \
     X(rate_limited, "queries dropped by the per-client rate limit")                              \
-    X(ring_drops, "client queries dropped at the full workers->DNS64 query ring")                 \
     X(tcp_connections, "client TCP connections accepted (adapter)")                              \
     X(tcp_table_full, "client SYNs refused: every connection slot busy (adapter)")               \
     X(tcp_retransmits, "segments retransmitted to TCP clients on timeout (adapter)")             \
@@ -62,9 +61,8 @@ struct Counter {
 
 /// Per-engine counters on their own cache lines. Thread: written by the DNS64 lcore
 /// (the "(adapter)" rows: by the adapter on that lcore), read with relaxed loads by any
-/// thread. ring_drops stays 0 here: the workers count those drops (ring_full) and the
-/// dataplane reports their sum under this name. Upstream answers have their own ring;
-/// its drops are the workers' dns64_answer_ring_full.
+/// thread. Drops before the engine (full handoff rings) are the workers' to count; the
+/// dataplane reports them beside these as ring_drops.
 struct alignas(64) Dns64Counters {
 #define STRAIT_X(name, help) Counter name;
     STRAIT_DNS64_COUNTERS(STRAIT_X)

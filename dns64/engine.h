@@ -166,7 +166,7 @@ public:
     }
     [[nodiscard]] const Dns64Config& config() const { return cfg_; }
 
-    /// Counters; thread: any (relaxed reads). ring_drops is the dataplane's to report.
+    /// Counters; thread: any (relaxed reads).
     [[nodiscard]] Dns64Counters& counters() { return counters_; }
     [[nodiscard]] const Dns64Counters& counters() const { return counters_; }
     /// Cache statistics; thread: any.

@@ -55,20 +55,13 @@ json stats_to_json(const StatsSnapshot& s) {
                   {"drops", drops}}},
                 {"ports", ports},
                 {"lcores", lcores}};
-    if (!s.dns64.empty()) {
-        json d = json::object();
-        for (const auto& c : s.dns64) d[c.name] = c.value;
-        out["dns64"] = d;
-    }
-    if (!s.dns64_cache.empty()) {
-        json c = json::object();
-        for (const auto& g : s.dns64_cache) c[g.name] = g.value;
-        out["dns64_cache"] = c;
-    }
-    if (!s.dns64_upstream.empty()) {
-        json u = json::object();
-        for (const auto& g : s.dns64_upstream) u[g.name] = g.value;
-        out["dns64_upstream"] = u;
+    const std::pair<const char*, const std::vector<NamedCounter>*> groups[] = {
+        {"dns64", &s.dns64}, {"dns64_cache", &s.dns64_cache}, {"dns64_upstream", &s.dns64_upstream}};
+    for (const auto& [key, counters] : groups) {
+        if (counters->empty()) continue;
+        json g = json::object();
+        for (const auto& c : *counters) g[c.name] = c.value;
+        out[key] = g;
     }
     return out;
 }
@@ -102,22 +95,17 @@ std::string stats_to_prometheus(const StatsSnapshot& s) {
               << drop_label(static_cast<DropReason>(i)) << "\"} " << l.drops[i] << "\n";
         }
     }
-    for (const auto& c : s.dns64) {
-        const std::string m = "strait_dns64_" + c.name + "_total";
-        o << "# HELP " << m << " DNS64: " << c.help << ".\n# TYPE " << m << " counter\n"
-          << m << " " << c.value << "\n";
-    }
-    for (const auto& c : s.dns64_cache) {
-        const bool gauge = c.name == "capacity" || c.name == "bytes";
-        const std::string m = "strait_dns64_cache_" + c.name + (gauge ? "" : "_total");
-        o << "# HELP " << m << " DNS64 cache: " << c.help << ".\n# TYPE " << m
+    // name suffix: counters end in _total (Prometheus convention), gauges do not.
+    auto emit = [&o](const std::string& prefix, const NamedCounter& c, bool gauge) {
+        const std::string m = prefix + c.name + (gauge ? "" : "_total");
+        o << "# HELP " << m << " DNS64: " << c.help << ".\n# TYPE " << m
           << (gauge ? " gauge\n" : " counter\n") << m << " " << c.value << "\n";
+    };
+    for (const auto& c : s.dns64) emit("strait_dns64_", c, false);
+    for (const auto& c : s.dns64_cache) {
+        emit("strait_dns64_cache_", c, c.name == "capacity" || c.name == "bytes");
     }
-    for (const auto& g : s.dns64_upstream) {
-        const std::string m = "strait_dns64_" + g.name;
-        o << "# HELP " << m << " DNS64: " << g.help << ".\n# TYPE " << m << " gauge\n"
-          << m << " " << g.value << "\n";
-    }
+    for (const auto& g : s.dns64_upstream) emit("strait_dns64_", g, true);
     return o.str();
 }
 

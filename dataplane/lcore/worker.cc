@@ -63,12 +63,13 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
         case pkt::Kind::Transit4:
             return translate_and_forward(w, pi, m, cl.l3_len);
         case pkt::Kind::Dns64Query:
-            if (w.cfg->dns64_ring == nullptr) return drop(w, m, DropReason::LocalUnhandled);
-            w.dns[w.n_dns++] = m;
-            return;
         case pkt::Kind::Dns64Upstream:
             if (w.cfg->dns64_ring == nullptr) return drop(w, m, DropReason::LocalUnhandled);
-            w.dns_ans[w.n_dns_ans++] = m;
+            if (cl.kind == pkt::Kind::Dns64Query) {
+                w.dns[w.n_dns++] = m;
+            } else {
+                w.dns_ans[w.n_dns_ans++] = m;
+            }
             return;
         default:
             return local_input(w, pi, m, cl);
