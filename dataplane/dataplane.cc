@@ -7,7 +7,9 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
+#include <sys/random.h>
 
 #include <chrono>
 #include <cstring>
@@ -15,6 +17,8 @@
 #include "dataplane/eal/eal_init.h"
 #include "dataplane/lcore/counters.h"
 #include "dataplane/lcore/worker.h"
+#include "dataplane/nat64/nat64_mapper.h"
+#include "dataplane/nat64/nat64_table.h"
 #include "dataplane/nbr/neighbor_table.h"
 #include "dataplane/xlat/eamt.h"
 #include "dataplane/xlat/siit_mapper.h"
@@ -36,6 +40,12 @@ struct Dataplane::Impl {
     xlat::XlatConfig xcfg;
     xlat::Eamt eamt;
     std::unique_ptr<xlat::SiitMapper> siit;
+    // Stateful NAT64 (mode "nat64"): one QSBR variable for the dataplane (workers are its
+    // threads 0..N-1), a table per worker, shared settings, one mapper per worker.
+    rte_rcu_qsbr* qsbr = nullptr;
+    std::unique_ptr<nat64::Nat64Shared> nat64;
+    std::vector<std::unique_ptr<nat64::Nat64Table>> nat64_tables;
+    std::vector<std::unique_ptr<nat64::Nat64Mapper>> nat64_mappers;
     // DNS64 (present iff cfg.dns64): engine, its RNG, the handoff ring and its lcore.
     std::unique_ptr<dns64::SystemRng> dns_rng;
     std::unique_ptr<dns64::Engine> dns_engine;
@@ -145,6 +155,78 @@ Status setup_translation(Dataplane::Impl& d) {
     return Ok{};
 }
 
+/// 64 random bits from the kernel; startup fails rather than run predictable ports.
+Result<uint64_t> random_seed() {
+    uint64_t v = 0;
+    for (int tries = 0; tries < 8; ++tries) {
+        if (getrandom(&v, sizeof v, 0) == static_cast<ssize_t>(sizeof v)) return v;
+    }
+    return Error{ErrorCode::Unavailable, "", "getrandom() failed: no seed for pool4 ports"};
+}
+
+/// Static BIB entries go into the table of the worker owning their pool4 port.
+Status add_static_bib(Dataplane::Impl& d, const config::Nat64Config& c) {
+    for (std::size_t i = 0; i < c.bib.size(); ++i) {
+        const auto& e = c.bib[i];
+        nat64::Bib6Key k6{};
+        std::memcpy(k6.src6, e.addr6.b.data(), 16);
+        k6.port6 = e.port6;
+        k6.proto = static_cast<uint8_t>(e.proto);
+        nat64::Bib4Key k4{};
+        std::memcpy(k4.addr4, e.addr4.b.data(), 4);
+        k4.port4 = e.port4;
+        k4.proto = k6.proto;
+        const unsigned pi = nat64::proto_index(k6.proto);
+        const uint32_t a = net::load_be32(e.addr4.b.data());
+        const int owner = d.nat64->pool4.owner(pi, a, e.port4);
+        const int64_t idx = d.nat64->pool4.addr_index(pi, a);
+        if (owner < 0 || idx < 0 ||
+            d.nat64_tables[owner]->add_bib(k6, k4, static_cast<uint32_t>(idx), true) == nullptr) {
+            return invalid("/nat64/bib/" + std::to_string(i), "cannot add the static BIB entry");
+        }
+    }
+    return Ok{};
+}
+
+/// Mode "nat64": QSBR variable, per-worker tables and mappers, static BIB.
+Status setup_nat64(Dataplane::Impl& d) {
+    const auto& rt = d.cfg.runtime;
+    if (rt.mode != config::Mode::Nat64) return Ok{};
+    const config::Nat64Config& c = *rt.nat64;
+    const unsigned nw = d.cfg.startup.workers;
+    auto shared = nat64::Nat64Shared::from_config(c, nw, rt.allow_non_global_in_wkp);
+    if (!shared) return shared.error();
+    d.nat64 = std::make_unique<nat64::Nat64Shared>(std::move(*shared));
+    const size_t qsz = rte_rcu_qsbr_get_memsize(nw);
+    d.qsbr = static_cast<rte_rcu_qsbr*>(rte_zmalloc("strait_qsbr", qsz, RTE_CACHE_LINE_SIZE));
+    if (d.qsbr == nullptr || rte_rcu_qsbr_init(d.qsbr, nw) != 0) {
+        return Error{ErrorCode::Unavailable, "", "cannot create the QSBR variable"};
+    }
+    for (unsigned w = 0; w < nw; ++w) {
+        auto t = nat64::Nat64Table::create(w, c.capacity, static_cast<int>(rte_socket_id()), d.qsbr,
+                                           d.nat64->pool4);
+        if (!t) return t.error();
+        d.nat64->tables[w] = t->get();
+        d.nat64_tables.push_back(std::move(*t));
+    }
+    d.nat64->n_tables = nw;
+    if (auto st = add_static_bib(d, c); !st.ok()) return st;
+    for (unsigned w = 0; w < nw; ++w) {
+        auto seed = random_seed();
+        if (!seed) return seed.error();
+        d.nat64_mappers.push_back(std::make_unique<nat64::Nat64Mapper>(*d.nat64, w, *seed));
+        d.workers[w].nat64 = d.nat64_mappers.back().get();
+        d.workers[w].qsbr = d.qsbr;
+    }
+    // pool4 on the gateway's own outside address: its traffic is transit, not local.
+    for (const auto& e : c.pool4) {
+        for (unsigned k = 0; k < d.ports[1].local.n4; ++k) {
+            if (e.prefix.contains(d.ports[1].local.v4[k])) d.ports[1].local.transit_on_self = true;
+        }
+    }
+    return Ok{};
+}
+
 /// Workers take the first EAL worker lcores, the DNS64 lcore (if any) the next one.
 Status pick_lcores(Dataplane::Impl& d) {
     const unsigned want = d.cfg.startup.workers + (d.cfg.dns64 ? 1 : 0);
@@ -249,6 +331,7 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& cfg,
         rte_zmalloc("strait_counters", sizeof(LcoreCounters) * (s.workers + 1), 64));
     if (i.counters == nullptr) return Error{ErrorCode::Unavailable, "", "no memory for counters"};
     assign_queues(i);
+    if (auto st = setup_nat64(i); !st.ok()) return st.error();
     if (auto st = setup_dns64(i); !st.ok()) return st.error();
     for (unsigned w = 0; w < s.workers; ++w) {
         rte_eal_remote_launch(worker_main, &i.workers[w], i.worker_lcores[w]);
@@ -341,6 +424,11 @@ StatsSnapshot Dataplane::stop() {
         *r = nullptr;
     }
     i.dns_engine.reset();
+    i.nat64_mappers.clear();
+    i.nat64_tables.clear();
+    i.nat64.reset();
+    rte_free(i.qsbr);
+    i.qsbr = nullptr;
     i.nbr[0].reset();
     i.nbr[1].reset();
     rte_free(i.counters);

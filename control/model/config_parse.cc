@@ -8,6 +8,7 @@
 
 #include "control/model/dns64_config.h"
 #include "control/model/json_reader.h"
+#include "control/model/nat64_config.h"
 #include "strait/net/rfc6052.h"
 
 namespace strait::ctl {
@@ -108,15 +109,18 @@ Status read_siit(ObjectReader& r, config::RuntimeConfig& rt) {
     return Ok{};
 }
 
+/// "mode" defaults to the object present: "nat64", else "siit", else "none".
 Status read_runtime(ObjectReader& r, config::RuntimeConfig& rt) {
-    std::string mode = "none";
+    std::string mode = r.has("nat64") ? "nat64" : r.has("siit") ? "siit" : "none";
     if (auto st = r.string("mode", mode); !st.ok()) return st;
     if (mode == "none") {
         rt.mode = config::Mode::None;
     } else if (mode == "siit") {
         rt.mode = config::Mode::Siit;
+    } else if (mode == "nat64") {
+        rt.mode = config::Mode::Nat64;
     } else {
-        return invalid("/mode", "must be \"none\" or \"siit\", got \"" + mode + "\"");
+        return invalid("/mode", "must be \"nat64\", \"siit\" or \"none\", got \"" + mode + "\"");
     }
     if (auto st = r.boolean("allow_non_global_in_wkp", rt.allow_non_global_in_wkp); !st.ok()) {
         return st;
@@ -125,6 +129,31 @@ Status read_runtime(ObjectReader& r, config::RuntimeConfig& rt) {
     if (auto st = read_siit(r, rt); !st.ok()) return st;
     if (rt.mode == config::Mode::Siit && !rt.pool6 && rt.eamt.empty()) {
         return invalid("/siit", "siit mode needs a pool6 prefix or EAMT entries");
+    }
+    if (r.has("nat64")) {
+        auto n = parse_nat64_config(r.at("nat64"), "/nat64");
+        if (!n) return n.error();
+        rt.nat64 = std::move(*n);
+    }
+    if (rt.mode == config::Mode::Nat64 && !rt.nat64) return invalid("/nat64", "required in nat64 mode");
+    return Ok{};
+}
+
+/// pool4 may include the outside port's own address; then its ports must stay clear of
+/// the DNS64 upstream source ports, which the workers steer to the DNS64 lcore.
+Status check_nat64_vs_dns64(const Config& c) {
+    if (!c.runtime.nat64 || !c.dns64) return Ok{};
+    const auto& pool4 = c.runtime.nat64->pool4;
+    for (std::size_t i = 0; i < pool4.size(); ++i) {
+        const auto& e = pool4[i];
+        if (e.proto != config::L4Proto::Udp && e.proto != config::L4Proto::Tcp) continue;
+        bool own = false;
+        for (const auto& a : c.startup.outside.ipv4) own = own || e.prefix.contains(a.addr);
+        if (own && e.port_min <= c.dns64->source_port_max &&
+            c.dns64->source_port_min <= e.port_max) {
+            return invalid("/nat64/pool4",
+                           "ports on the gateway's own address overlap dns64.source_ports");
+        }
     }
     return Ok{};
 }
@@ -140,7 +169,11 @@ Status read_dns64(ObjectReader& r, Config& c) {
     if (r.has("dns64_lcore") && !c.startup.dns64_lcore) {
         return invalid("/dns64_lcore", "must be true when a dns64 object is configured");
     }
-    auto d = parse_dns64_config(r.at("dns64"), "/dns64");
+    nlohmann::json dj = r.at("dns64");
+    if (dj.is_object() && !dj.contains("prefixes") && c.runtime.nat64) {
+        dj["prefixes"] = nlohmann::json::array({net::to_string(c.runtime.nat64->pool6)});  // RFC 6147 §5.2: one prefix
+    }
+    auto d = parse_dns64_config(dj, "/dns64");
     if (!d) return d.error();
     if (d->service.empty()) d->service.push_back(c.startup.inside.ipv6.front().addr);
     std::size_t extra = 0;
@@ -164,7 +197,7 @@ Result<Config> parse_config(const json& doc) {
     if (!r.ok()) return r.error();
     if (auto st = r.only({"eal_args", "workers", "dns64_lcore", "api_listen", "idle_sleep_us",
                           "idle_yield_polls", "mbufs", "mbuf_data_room", "neighbors", "ports",
-                          "mode", "siit", "dns64",
+                          "mode", "siit", "nat64", "dns64",
                           "dns64_idle_polls", "dns64_idle_sleep_us", "dns64_ring_size",
                           "allow_non_global_in_wkp", "lowest_ipv6_mtu"});
         !st.ok()) {
@@ -174,6 +207,7 @@ Result<Config> parse_config(const json& doc) {
     if (auto st = read_startup(r, c.startup); !st.ok()) return st.error();
     if (auto st = read_runtime(r, c.runtime); !st.ok()) return st.error();
     if (auto st = read_dns64(r, c); !st.ok()) return st.error();
+    if (auto st = check_nat64_vs_dns64(c); !st.ok()) return st.error();
     return c;
 }
 
@@ -199,10 +233,11 @@ Result<Config> load_config_file(const std::string& path, std::string* text) {
 std::string_view embedded_default_config() {
     // The demo topology (deploy/demo.sh): straitd in its own namespace, attached by
     // AF_PACKET to gw-in (IPv6-only clients, 2001:db8:6::/64) and gw-out (IPv4 side,
-    // 198.51.100.0/24). SIIT maps the client 2001:db8:6::10 to 192.0.2.10 and IPv4
-    // servers into the network-specific prefix 2001:db8:64::/96 (RFC 6052 §3.1).
-    // DNS64 (RFC 6147) answers on 2001:db8:6::53 from the resolver 198.51.100.2, on a
-    // third lcore that shares CPU 0 with the main lcore (it sleeps when idle).
+    // 198.51.100.0/24). Stateful NAT64 (RFC 6146) shares the pool4 address 192.0.2.1
+    // (routed to the gateway by the IPv4 side) among the clients; IPv4 servers appear
+    // inside the network-specific prefix 2001:db8:64::/96 (RFC 6052 §3.1). DNS64
+    // (RFC 6147) answers on 2001:db8:6::53 from the resolver 198.51.100.2 with that
+    // prefix, on a third lcore that shares CPU 0 with the main lcore (it sleeps when idle).
     return R"json({
   "eal_args": ["--in-memory", "--no-pci", "--lcores=0@0,1@1,2@0", "--log-level=*:notice"],
   "workers": 1,
@@ -215,14 +250,15 @@ std::string_view embedded_default_config() {
     "outside": {"device": "net_af_packet1", "devargs": "iface=gw-out",
                 "ipv4": ["198.51.100.1/24"]}
   },
-  "mode": "siit",
-  "siit": {
+  "mode": "nat64",
+  "nat64": {
     "pool6": "2001:db8:64::/96",
-    "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]
+    "pool4": [{"prefix": "192.0.2.1/32", "protocols": ["tcp", "udp", "icmp"],
+               "ports": {"min": 1024, "max": 65535}}],
+    "capacity": 65536
   },
   "dns64": {
     "service": ["2001:db8:6::53"],
-    "prefixes": ["2001:db8:64::/96"],
     "upstreams": ["198.51.100.2"]
   }
 })json";

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <rte_cycles.h>
+#include <rte_rcu_qsbr.h>
 #include <sched.h>
 
 #include <cstdint>
@@ -22,6 +23,9 @@ struct IdlePolicy {
 class IdleBackoff {
 public:
     explicit IdleBackoff(const IdlePolicy& p) : p_(p) {}
+    /// The lcore reports quiescent states as thread `id` of `v`: it goes offline while it
+    /// sleeps, so a grace period never waits for a sleeping lcore.
+    IdleBackoff(const IdlePolicy& p, rte_rcu_qsbr* v, unsigned id) : p_(p), qsbr_(v), id_(id) {}
 
     /// Call once per loop with whether the loop found any work.
     void after_poll(bool busy) {
@@ -31,7 +35,9 @@ public:
         }
         ++empty_;
         if (p_.sleep_us && empty_ > p_.sleep_after) {
+            if (qsbr_) rte_rcu_qsbr_thread_offline(qsbr_, id_);
             rte_delay_us_sleep(p_.sleep_us);
+            if (qsbr_) rte_rcu_qsbr_thread_online(qsbr_, id_);
         } else if (p_.yield_after && empty_ >= p_.yield_after) {
             sched_yield();
         }
@@ -39,6 +45,8 @@ public:
 
 private:
     IdlePolicy p_;
+    rte_rcu_qsbr* qsbr_ = nullptr;
+    unsigned id_ = 0;
     uint32_t empty_ = 0;
 };
 

@@ -7,10 +7,12 @@
 
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "dataplane/lcore/counters.h"
 #include "dataplane/lcore/idle.h"
+#include "dataplane/nat64/nat64_mapper.h"
 #include "dataplane/nbr/neighbor_table.h"
 #include "dataplane/pkt/classify.h"
 #include "dataplane/xlat/siit_mapper.h"
@@ -48,7 +50,9 @@ struct WorkerConfig {
     IdlePolicy idle;
     const std::atomic<bool>* stop = nullptr;
     const xlat::XlatConfig* xcfg = nullptr;
-    const xlat::SiitMapper* siit = nullptr;  // null: mode "none", transit is dropped
+    const xlat::SiitMapper* siit = nullptr;  // mode "siit"
+    nat64::Nat64Mapper* nat64 = nullptr;     // mode "nat64" (this worker's); both null: "none"
+    rte_rcu_qsbr* qsbr = nullptr;            // the dataplane's; this worker is thread `index`
     rte_ring* dns64_ring = nullptr;          // MP/SC, queries to the DNS64 lcore; null: none
     rte_ring* dns64_answer_ring = nullptr;   // MP/SC, upstream answers to the DNS64 lcore
 };

@@ -23,6 +23,8 @@ struct WorkerState {
     uint16_t n_dns;
     rte_mbuf* dns_ans[kBurstSize];  // upstream answers to the DNS64 lcore, likewise
     uint16_t n_dns_ans;
+    uint64_t last_sweep_tsc = 0;      // NAT64 expiry steps (housekeeping)
+    uint64_t sweep_interval_tsc = 0;
 };
 
 inline void drop(WorkerState& w, rte_mbuf* m, DropReason r) {

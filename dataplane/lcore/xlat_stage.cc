@@ -54,7 +54,8 @@ void send_fragments(WorkerState& w, rte_mbuf* m, uint16_t mtu) {
 }
 
 /// Acts on a translator verdict for a packet that arrived on port `pi`.
-void dispatch(WorkerState& w, unsigned pi, rte_mbuf* m, const xlat::Outcome& o) {
+template <class M>
+void dispatch(WorkerState& w, unsigned pi, rte_mbuf* m, const xlat::Outcome& o, M& mapper) {
     switch (o.verdict) {
         case xlat::Verdict::Forward:
             ++(pi == 0 ? w.c.translated_v6_to_v4 : w.c.translated_v4_to_v6);
@@ -65,10 +66,11 @@ void dispatch(WorkerState& w, unsigned pi, rte_mbuf* m, const xlat::Outcome& o) 
         case xlat::Verdict::Fragment:
             return send_fragments(w, m, o.mtu);
         case xlat::Verdict::Hairpin: {
-            // RFC 7757 §4.2: the IPv4 result is addressed to an EAMT-mapped IPv6 node.
+            // RFC 7757 §4.2 / RFC 6146 §3.8: the IPv4 result is addressed to an IPv6 node
+            // (EAMT-mapped, or a NAT64 subscriber through its pool4 address).
             xlat::PacketBuf b = view_of(m);
-            const auto o2 = xlat::translate_v4_to_v6(b, *w.cfg->xcfg, w.xctx, *w.cfg->siit,
-                                                     xlat::MapScope::Hairpin);
+            const auto o2 =
+                xlat::translate_v4_to_v6(b, *w.cfg->xcfg, w.xctx, mapper, xlat::MapScope::Hairpin);
             sync(m, b);
             if (o2.verdict == xlat::Verdict::Forward) {
                 ++w.c.translated_v6_to_v4;
@@ -84,16 +86,25 @@ void dispatch(WorkerState& w, unsigned pi, rte_mbuf* m, const xlat::Outcome& o) 
 
 }  // namespace
 
+namespace {
+
+template <class M>
+void translate_with(WorkerState& w, unsigned pi, rte_mbuf* m, M& mapper) {
+    xlat::PacketBuf b = view_of(m);
+    const xlat::Outcome o = pi == 0 ? xlat::translate_v6_to_v4(b, *w.cfg->xcfg, w.xctx, mapper)
+                                    : xlat::translate_v4_to_v6(b, *w.cfg->xcfg, w.xctx, mapper);
+    sync(m, b);
+    dispatch(w, pi, m, o, mapper);
+}
+
+}  // namespace
+
 void translate_and_forward(WorkerState& w, unsigned pi, rte_mbuf* m, uint32_t l3_len) {
-    if (w.cfg->siit == nullptr) return drop(w, m, DropReason::NoRoute);
     rte_pktmbuf_adj(m, pkt::kEthHdrLen);
     if (m->data_len > l3_len) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->data_len - l3_len));
-    xlat::PacketBuf b = view_of(m);
-    const xlat::Outcome o =
-        pi == 0 ? xlat::translate_v6_to_v4(b, *w.cfg->xcfg, w.xctx, *w.cfg->siit)
-                : xlat::translate_v4_to_v6(b, *w.cfg->xcfg, w.xctx, *w.cfg->siit);
-    sync(m, b);
-    dispatch(w, pi, m, o);
+    if (w.cfg->nat64 != nullptr) return translate_with(w, pi, m, *w.cfg->nat64);
+    if (w.cfg->siit != nullptr) return translate_with(w, pi, m, *w.cfg->siit);
+    drop(w, m, DropReason::NoRoute);
 }
 
 }  // namespace strait::dp

@@ -102,9 +102,14 @@ Classified classify_v4(const uint8_t* ip, uint32_t avail, const LocalAddrs& loca
             return {Kind::Dns64Upstream, DropReason::InternalBug, l3_len};
         }
     }
-    if (ip[kIp4Proto] != kProtoIcmp || fragment) return drop(DropReason::LocalUnhandled);
+    // NAT64 with pool4 on the gateway's own address: all but echo requests are transit.
+    const Classified transit{Kind::Transit4, DropReason::InternalBug, l3_len};
+    if (ip[kIp4Proto] != kProtoIcmp || fragment) {
+        return local.transit_on_self ? transit : drop(DropReason::LocalUnhandled);
+    }
     const uint32_t icmp_len = l3_len - ihl;
     if (icmp_len < 8) return drop(DropReason::IcmpTruncated);
+    if (ip[ihl] != kIcmp4EchoRequest && local.transit_on_self) return transit;
     if (net::checksum(ip + ihl, icmp_len) != 0) return drop(DropReason::IcmpBadChecksum);
     if (ip[ihl] != kIcmp4EchoRequest) return drop(DropReason::IcmpUnhandled);
     return {Kind::Echo4, DropReason::InternalBug, l3_len};

@@ -29,6 +29,9 @@ struct LocalAddrs {
     uint8_t dns_service_mask = 0;
     uint16_t dns_port_min = 0;
     uint16_t dns_port_max = 0;
+    /// NAT64 pool4 includes v4[]: TCP, UDP and ICMP other than echo requests to it are
+    /// transit (translated), not local.
+    bool transit_on_self = false;
 
     [[nodiscard]] bool owns_v6(const uint8_t* a) const;
     [[nodiscard]] bool owns_v4(const uint8_t* a) const;

@@ -57,6 +57,7 @@ inline bool try_fast_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, M& mapper, 
     in.src_port = load_be16(l4 + (icmp ? 4 : 0));
     in.dst_port = load_be16(l4 + (icmp ? 4 : 2));
     in.has_ports = true;
+    in.tcp_flags = proto == wire::kProtoTcp ? l4[13] : 0;
     Flow6 o;
     o.src_port = in.src_port;
     o.dst_port = in.dst_port;
@@ -134,6 +135,7 @@ inline bool try_fast_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext
     in.src_port = load_be16(l4 + (icmp ? 4 : 0));
     in.dst_port = load_be16(l4 + (icmp ? 4 : 2));
     in.has_ports = true;
+    in.tcp_flags = proto == wire::kProtoTcp ? l4[13] : 0;
     Flow4 o;
     o.src_port = in.src_port;
     o.dst_port = in.dst_port;

@@ -187,6 +187,7 @@ inline void fill_ports(const uint8_t* l4, uint32_t avail, uint8_t proto, bool is
         f.src_port = net::load_be16(l4);
         f.dst_port = net::load_be16(l4 + 2);
         f.has_ports = true;
+        if (proto == kProtoTcp && avail >= 14) f.tcp_flags = l4[13];
     } else if (is_echo && avail >= 8) {
         f.src_port = f.dst_port = net::load_be16(l4 + 4);
         f.has_ports = true;

@@ -101,12 +101,14 @@ struct Flow4 {
     uint16_t src_port = 0, dst_port = 0;
     uint8_t proto = 0;  ///< IPv4 protocol (1 = ICMP)
     bool has_ports = false;
+    uint8_t tcp_flags = 0;  ///< TCP only: flags byte (FIN 0x01, SYN 0x02, RST 0x04), for NAT64
 };
 struct Flow6 {
     net::Ipv6Addr src, dst;
     uint16_t src_port = 0, dst_port = 0;
     uint8_t proto = 0;  ///< IPv6 next header (58 = ICMPv6)
     bool has_ports = false;
+    uint8_t tcp_flags = 0;  ///< TCP only: flags byte (FIN 0x01, SYN 0x02, RST 0x04), for NAT64
 };
 
 /// A Mapper's answer.

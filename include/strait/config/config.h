@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dns64/config.h"
+#include "strait/config/nat64.h"
 #include "strait/net/addr.h"
 
 namespace strait::config {
@@ -37,7 +38,7 @@ struct PortConfig {
     std::optional<net::Ipv4Addr> gateway4;   // next hop for off-link IPv4 destinations
 };
 
-enum class Mode { None, Siit };
+enum class Mode { None, Siit, Nat64 };
 
 /// Startup tier: ports, lcores, sizes. Changing it needs a restart.
 struct StartupConfig {
@@ -76,6 +77,8 @@ struct RuntimeConfig {
     std::vector<EamtEntry> eamt;
     bool allow_non_global_in_wkp = false;
     uint16_t lowest_ipv6_mtu = 1280;
+    /// RFC 6146 stateful NAT64; present iff the config has a "nat64" object.
+    std::optional<Nat64Config> nat64;
 };
 
 struct Config {

@@ -55,6 +55,13 @@
     X(UdpBadChecksum, "udp_bad_checksum", "UDP checksum wrong (or zero over IPv6)")            \
     X(Dns64TooBig, "dns64_too_big", "DNS64 message does not fit one frame of the port MTU")    \
     X(Dns64TcpDropped, "dns64_tcp_dropped", "DNS-over-TCP segment: bad, or no connection")     \
+    X(Nat64NoBib, "nat64_no_bib", "IPv4 packet to a pool4 transport address with no BIB entry") \
+    X(Nat64TcpNoSession, "nat64_tcp_no_session", "TCP segment other than SYN with no session") \
+    X(Nat64Filtered, "nat64_filtered", "externally initiated flow refused by filtering policy") \
+    X(Nat64TableFull, "nat64_table_full", "NAT64 session or BIB table full: new flow refused") \
+    X(Nat64Pool4Exhausted, "nat64_pool4_exhausted", "no free pool4 port for a new mapping") \
+    X(Nat64Untracked, "nat64_untracked", "protocol or fragment NAT64 keeps no state for")      \
+    X(Nat64NoSession, "nat64_no_session", "ICMP error quoting a packet of no known session")   \
     X(InternalBug, "internal_bug", "impossible state; please report")
 
 namespace strait {

@@ -19,6 +19,7 @@ dns64_config() {
 import json, sys
 c = json.load(sys.stdin)
 c["mode"] = "siit"
+c.pop("nat64", None)
 c["siit"] = {"pool6": "2001:db8:64::/96",
              "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]}
 d = {"service": [sys.argv[1]], "prefixes": ["2001:db8:64::/96"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by tests/e2e/siit_*_test.sh: the shared _init.sh plus straitd in SIIT mode on the
-# embedded default's mapping (EAMT 2001:db8:6::10 <-> 192.0.2.10, pool6 2001:db8:64::/96).
+# demo topology's SIIT mapping (EAMT 2001:db8:6::10 <-> 192.0.2.10, pool6 2001:db8:64::/96).
 #
 #   SIIT_EAMT_EXTRA='[{"ipv6": ..., "ipv4": ...}]'   # optional extra EAMT entries
 #   source "$(dirname "$0")/siit/lib.sh"
@@ -14,6 +14,10 @@ siit_up() {
     "$STRAITD" --print-default-config | "$PYTHON" -c '
 import json, sys
 c = json.load(sys.stdin)
+c["mode"] = "siit"
+c.pop("nat64", None)
+c["siit"] = {"pool6": "2001:db8:64::/96",
+             "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]}
 c.update(json.loads(sys.argv[1]))
 if sys.argv[2]:
     c["ports"]["outside"]["gateway4"] = sys.argv[2]

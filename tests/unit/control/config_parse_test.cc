@@ -13,7 +13,16 @@ namespace {
 
 using nlohmann::json;
 
-json default_doc() { return json::parse(embedded_default_config()); }
+/// The embedded default in SIIT mode: most cases below edit SIIT fields.
+json default_doc() {
+    json doc = json::parse(embedded_default_config());
+    doc["mode"] = "siit";
+    doc.erase("nat64");
+    doc["siit"] = {{"pool6", "2001:db8:64::/96"},
+                   {"eamt", json::array({{{"ipv6", "2001:db8:6::10/128"}, {"ipv4", "192.0.2.10/32"}}})}};
+    doc["dns64"]["prefixes"] = json::array({"2001:db8:64::/96"});
+    return doc;
+}
 
 /// Parses `doc` and returns the error; fails the test when parsing succeeds.
 Error parse_error(const json& doc) {
@@ -62,12 +71,15 @@ TEST(ConfigParse, EmbeddedDefaultParsesToTheDemoTopology) {
     EXPECT_EQ(c.startup.outside.ipv4[0].len, 24);
     EXPECT_FALSE(c.startup.inside.mac.has_value());
     EXPECT_EQ(c.startup.inside.mtu, 1500);  // default filled in
-    EXPECT_EQ(c.runtime.mode, config::Mode::Siit);
-    ASSERT_TRUE(c.runtime.pool6.has_value());
-    EXPECT_EQ(net::to_string(*c.runtime.pool6), "2001:db8:64::/96");
-    ASSERT_EQ(c.runtime.eamt.size(), 1u);
-    EXPECT_EQ(net::to_string(c.runtime.eamt[0].ipv6), "2001:db8:6::10/128");
-    EXPECT_EQ(net::to_string(c.runtime.eamt[0].ipv4), "192.0.2.10/32");
+    EXPECT_EQ(c.runtime.mode, config::Mode::Nat64);
+    ASSERT_TRUE(c.runtime.nat64.has_value());
+    EXPECT_EQ(net::to_string(c.runtime.nat64->pool6), "2001:db8:64::/96");
+    ASSERT_EQ(c.runtime.nat64->pool4.size(), 3u);  // one entry per protocol
+    EXPECT_EQ(net::to_string(c.runtime.nat64->pool4[0].prefix), "192.0.2.1/32");
+    // DNS64 prefixes default to the NAT64 prefix.
+    ASSERT_EQ(c.dns64->prefixes.size(), 1u);
+    EXPECT_EQ(net::to_string(c.dns64->prefixes[0]), "2001:db8:64::/96");
+    EXPECT_FALSE(c.runtime.pool6.has_value());
     EXPECT_FALSE(c.runtime.allow_non_global_in_wkp);
 }
 
@@ -183,6 +195,7 @@ std::vector<BadField> bad_fields() {
          "/dns64/service"},
         {"lowest_ipv6_mtu_small", with("/lowest_ipv6_mtu", 1000u), "/lowest_ipv6_mtu"},
         {"mode_unknown", with("/mode", "nat46"), "/mode"},
+        {"nat64_mode_without_section", with("/mode", "nat64"), "/nat64"},
         // bad addresses
         {"bad_ipv6_ifaddr", with("/ports/inside/ipv6/0", "2001:db8:6::zz/64"),
          "/ports/inside/ipv6/0"},

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+// NAT64 tables: creation on rte_hash + QSBR defer queues, single-writer inserts, and the
+// incremental expiry sweep.
+#include "nat64_table.h"
+
+#include <rte_cycles.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include <cerrno>
+
+namespace strait::nat64 {
+namespace {
+
+/// Entry slots beyond the hash capacity: deleted entries wait in the QSBR defer queue
+/// (reclaimed once 32 are pending and their grace period passed) while the hash already
+/// accepts new keys.
+constexpr uint32_t kDeferSlack = 4096;
+
+rte_hash* make_hash(const std::string& name, uint32_t entries, uint32_t key_len, int socket,
+                    rte_rcu_qsbr* qsbr, void* owner, rte_hash_free_key_data free_fn) {
+    rte_hash_parameters p{};
+    p.name = name.c_str();
+    p.entries = entries;
+    p.key_len = key_len;
+    p.hash_func = rte_hash_crc;
+    p.socket_id = socket;
+    // Lock-free readers on every worker, one writer; extendable buckets so an insert
+    // below capacity never fails on a cuckoo path.
+    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+    rte_hash* h = rte_hash_create(&p);
+    if (h == nullptr) return nullptr;
+    rte_hash_rcu_config rc{};
+    rc.v = qsbr;
+    rc.mode = RTE_HASH_QSBR_MODE_DQ;
+    rc.trigger_reclaim_limit = 32;
+    rc.key_data_ptr = owner;
+    rc.free_key_data_func = free_fn;
+    if (rte_hash_rcu_qsbr_add(h, &rc) != 0) {
+        rte_hash_free(h);
+        return nullptr;
+    }
+    return h;
+}
+
+bool expired(uint32_t now_ms, uint32_t expires_ms) {
+    return static_cast<int32_t>(now_ms - expires_ms) >= 0;
+}
+
+}  // namespace
+
+void Nat64Table::free_session(void* table, void* data) {
+    auto* t = static_cast<Nat64Table*>(table);
+    t->free_sessions_.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data)));
+}
+
+void Nat64Table::free_bib(void* table, void* data) {
+    auto* t = static_cast<Nat64Table*>(table);
+    t->free_bibs_.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data)));
+}
+
+Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t capacity,
+                                                       int socket, rte_rcu_qsbr* qsbr,
+                                                       const Pool4& pool4) {
+    std::unique_ptr<Nat64Table> t(new Nat64Table(index));
+    const std::string sfx = std::to_string(index);
+    const uint32_t slots = capacity + kDeferSlack;
+    t->sess_ = make_hash("nat64_sess_" + sfx, capacity, sizeof(SessionKey), socket, qsbr,
+                         t.get(), free_session);
+    t->bib4_ = make_hash("nat64_bib4_" + sfx, capacity, sizeof(Bib4Key), socket, qsbr, t.get(),
+                         free_bib);
+    t->bib6_ = make_hash("nat64_bib6_" + sfx, capacity, sizeof(Bib6Key), socket, qsbr, nullptr,
+                         nullptr);
+    t->sessions_ = static_cast<SessionEntry*>(
+        rte_zmalloc_socket("nat64_sessions", sizeof(SessionEntry) * slots, 64, socket));
+    t->bibs_ = static_cast<BibEntry*>(
+        rte_zmalloc_socket("nat64_bibs", sizeof(BibEntry) * slots, 64, socket));
+    if (!t->sess_ || !t->bib4_ || !t->bib6_ || !t->sessions_ || !t->bibs_) {
+        return Error{ErrorCode::Unavailable, "/nat64/capacity",
+                     "cannot allocate NAT64 tables for " + std::to_string(capacity) +
+                         " sessions (hugepage memory)"};
+    }
+    t->free_sessions_.reserve(slots);
+    t->free_bibs_.reserve(slots);
+    for (uint32_t i = slots; i-- > 0;) {
+        t->free_sessions_.push_back(i);
+        t->free_bibs_.push_back(i);
+    }
+    for (unsigned pi = 0; pi < kProtos; ++pi) {
+        t->used_[pi].assign(pool4.addresses(pi), 0);
+        t->slice_size_[pi].resize(pool4.addresses(pi));
+        for (uint32_t a = 0; a < pool4.addresses(pi); ++a) {
+            t->slice_size_[pi][a] = pool4.slice_size(pi, a, index);
+        }
+    }
+    // Hash memory: key slots (key + 8-byte data pointer, 16-aligned) and buckets (8 slots
+    // of 64 bytes, main and extendable tables, power-of-two count).
+    auto hash_bytes = [capacity](uint32_t key_len) {
+        const uint64_t slot = (key_len + 8 + 15) / 16 * 16;
+        const uint64_t buckets = rte_align32pow2(capacity) / 8;
+        return slot * (capacity + 1) + 2 * buckets * 64;
+    };
+    t->memory_bytes_ = hash_bytes(sizeof(SessionKey)) + hash_bytes(sizeof(Bib4Key)) +
+                       hash_bytes(sizeof(Bib6Key)) +
+                       uint64_t{slots} * (sizeof(SessionEntry) + sizeof(BibEntry) + 8);
+    return t;
+}
+
+Nat64Table::~Nat64Table() {
+    rte_hash_free(sess_);
+    rte_hash_free(bib4_);
+    rte_hash_free(bib6_);
+    rte_free(sessions_);
+    rte_free(bibs_);
+}
+
+BibEntry* Nat64Table::add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t addr_index,
+                              bool is_static) {
+    if (free_bibs_.empty()) return nullptr;
+    const uint32_t i = free_bibs_.back();
+    BibEntry& b = bibs_[i];
+    std::memcpy(b.addr6, k6.src6, 16);
+    std::memcpy(b.addr4, k4.addr4, 4);
+    b.port6 = k6.port6;
+    b.port4 = k4.port4;
+    b.proto = k4.proto;
+    b.is_static = is_static ? 1 : 0;
+    b.owner = static_cast<uint16_t>(index_);
+    b.addr_index = addr_index;
+    b.refs.store(is_static ? 0 : 1, std::memory_order_relaxed);
+    b.tables.store(0, std::memory_order_relaxed);
+    // rte_hash publishes the key with release semantics: readers see the fields above.
+    void* data = reinterpret_cast<void*>(uintptr_t{i});
+    if (rte_hash_add_key_data(bib4_, &k4, data) < 0) return nullptr;
+    if (rte_hash_add_key_data(bib6_, &k6, data) < 0) {
+        rte_hash_del_key(bib4_, &k4);
+        return nullptr;
+    }
+    free_bibs_.pop_back();
+    const unsigned pi = proto_index(k4.proto);
+    if (pi < kProtos && addr_index < used_[pi].size()) {
+        std::atomic_ref<uint32_t>(used_[pi][addr_index]).fetch_add(1, std::memory_order_relaxed);
+    }
+    if (pi < kProtos) ++c_.bib_created[pi];
+    return &b;
+}
+
+SessionEntry* Nat64Table::add_session(const SessionKey& k, uint32_t bib, const BibEntry& b,
+                                      uint8_t tcp_state, uint32_t expires_ms) {
+    if (free_sessions_.empty()) return nullptr;
+    const uint32_t i = free_sessions_.back();
+    SessionEntry& s = sessions_[i];
+    s.bib = bib;
+    std::memcpy(s.addr4, b.addr4, 4);
+    s.port4 = b.port4;
+    s.proto = b.proto;
+    s.tcp_state.store(tcp_state, std::memory_order_relaxed);
+    s.expires_ms.store(expires_ms, std::memory_order_relaxed);
+    if (rte_hash_add_key_data(sess_, &k, reinterpret_cast<void*>(uintptr_t{i})) < 0) return nullptr;
+    free_sessions_.pop_back();
+    const unsigned pi = proto_index(k.proto);
+    if (pi < kProtos) ++c_.sessions_created[pi];
+    return &s;
+}
+
+bool Nat64Table::sweep_sessions(uint32_t now_ms, unsigned budget, Nat64Table* const* tables,
+                                unsigned& removed) {
+    const void* key;
+    void* data;
+    for (unsigned n = 0; n < budget; ++n) {
+        if (rte_hash_iterate(sess_, &key, &data, &sess_cursor_) < 0) {
+            sess_cursor_ = 0;
+            return true;
+        }
+        ++c_.sweep_visits;
+        SessionEntry& s = sessions_[reinterpret_cast<uintptr_t>(data)];
+        if (!expired(now_ms, s.expires_ms.load(std::memory_order_relaxed))) continue;
+        SessionKey k;
+        std::memcpy(&k, key, sizeof k);
+        if (rte_hash_del_key(sess_, &k) < 0) continue;
+        BibEntry& b = tables[bib_ref_owner(s.bib)]->bib_at(bib_ref_index(s.bib));
+        b.refs.fetch_sub(1, std::memory_order_acq_rel);
+        const unsigned pi = proto_index(k.proto);
+        if (pi < kProtos) ++c_.sessions_expired[pi];
+        ++removed;
+    }
+    return false;
+}
+
+bool Nat64Table::sweep_bib(unsigned budget, unsigned& removed) {
+    const void* key;
+    void* data;
+    for (unsigned n = 0; n < budget; ++n) {
+        if (rte_hash_iterate(bib4_, &key, &data, &bib_cursor_) < 0) {
+            bib_cursor_ = 0;
+            return true;
+        }
+        BibEntry& b = bibs_[reinterpret_cast<uintptr_t>(data)];
+        uint32_t zero = 0;
+        if (b.is_static || !b.refs.compare_exchange_strong(zero, BibEntry::kDead)) continue;
+        Bib4Key k4;
+        std::memcpy(&k4, key, sizeof k4);
+        Bib6Key k6{};
+        std::memcpy(k6.src6, b.addr6, 16);
+        k6.port6 = b.port6;
+        k6.proto = b.proto;
+        rte_hash_del_key(bib6_, &k6);
+        rte_hash_del_key(bib4_, &k4);
+        const unsigned pi = proto_index(b.proto);
+        if (pi < kProtos) {
+            ++c_.bib_expired[pi];
+            if (b.addr_index < used_[pi].size()) {
+                std::atomic_ref<uint32_t>(used_[pi][b.addr_index])
+                    .fetch_sub(1, std::memory_order_relaxed);
+            }
+        }
+        ++removed;
+    }
+    return false;
+}
+
+unsigned Nat64Table::sweep(uint32_t now_ms, unsigned budget, Nat64Table* const* tables) {
+    const uint64_t t0 = rte_rdtsc();
+    unsigned removed = 0;
+    sweep_sessions(now_ms, budget, tables, removed);
+    sweep_bib(budget, removed);
+    const uint64_t ns = (rte_rdtsc() - t0) * 1000000000ull / rte_get_tsc_hz();
+    if (ns > c_.sweep_max_ns) c_.sweep_max_ns = ns;
+    return removed;
+}
+
+}  // namespace strait::nat64
