@@ -324,7 +324,8 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& cfg,
     i.pool = rte_pktmbuf_pool_create("strait_mbufs", s.mbufs, 256, 0,
                                      static_cast<uint16_t>(s.mbuf_data_room + RTE_PKTMBUF_HEADROOM),
                                      static_cast<int>(rte_socket_id()));
-    if (i.pool == nullptr) return Error{ErrorCode::Unavailable, "/mbufs", "cannot create mbuf pool"};
+    if (i.pool == nullptr)
+        return Error{ErrorCode::Unavailable, "/mbufs", "cannot create mbuf pool"};
     if (auto st = setup_ports(i); !st.ok()) return st.error();
     if (auto st = setup_translation(i); !st.ok()) return st.error();
     i.counters = static_cast<LcoreCounters*>(
@@ -374,6 +375,63 @@ void dns64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
         {"max_pending", "bound on upstream transactions in flight", i.cfg.dns64->max_pending}};
 }
 
+/// NAT64 table figures summed over the workers, and pool4 utilisation per address.
+void nat64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
+    static constexpr const char* kProto[nat64::kProtos] = {"tcp", "udp", "icmp"};
+    auto rd = [](const uint64_t& v) {
+        return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(v)).load(std::memory_order_relaxed);
+    };
+    uint64_t sessions = 0, bib = 0, memory = 0, sweep_max = 0;
+    for (const auto& t : i.nat64_tables) {
+        sessions += t->sessions();
+        bib += t->bib_entries();
+        memory += t->memory_bytes();
+        sweep_max = std::max(sweep_max, rd(t->counters().sweep_max_ns));
+    }
+    s.nat64.push_back({"sessions", "sessions in the tables", sessions, true, ""});
+    s.nat64.push_back(
+        {"bib_entries", "BIB entries in the tables (static included)", bib, true, ""});
+    s.nat64.push_back({"capacity", "sessions the tables hold (all workers)",
+                       uint64_t{i.cfg.runtime.nat64->capacity} * i.nat64_tables.size(), true, ""});
+    s.nat64.push_back({"table_memory_bytes", "memory held by the tables", memory, true, ""});
+    s.nat64.push_back({"sweep_max_ns", "longest expiry sweep step", sweep_max, true, ""});
+    struct Field {
+        const char* name;
+        const char* help;
+        const uint64_t* (*get)(const nat64::TableCounters&);
+    };
+    const Field fields[] = {{"sessions_created", "sessions created",
+                             [](const nat64::TableCounters& c) { return c.sessions_created; }},
+                            {"sessions_expired", "sessions expired and removed",
+                             [](const nat64::TableCounters& c) { return c.sessions_expired; }},
+                            {"bib_created", "BIB entries created",
+                             [](const nat64::TableCounters& c) { return c.bib_created; }},
+                            {"bib_expired", "BIB entries removed",
+                             [](const nat64::TableCounters& c) { return c.bib_expired; }}};
+    for (const Field& f : fields) {
+        for (unsigned p = 0; p < nat64::kProtos; ++p) {
+            uint64_t v = 0;
+            for (const auto& t : i.nat64_tables) v += rd(f.get(t->counters())[p]);
+            s.nat64.push_back({f.name, f.help, v, false, kProto[p]});
+        }
+    }
+    const nat64::Pool4& pool4 = i.nat64->pool4;
+    for (unsigned p = 0; p < nat64::kProtos; ++p) {
+        for (uint32_t a = 0; a < pool4.addresses(p); ++a) {
+            Pool4Usage u;
+            uint8_t b[4];
+            net::store_be32(b, pool4.address_at(p, a));
+            u.address = net::to_string(net::Ipv4Addr::from_bytes(b));
+            u.proto = kProto[p];
+            for (unsigned w = 0; w < i.nat64_tables.size(); ++w) {
+                u.used += i.nat64_tables[w]->used_ports(p, a);
+                u.ports += pool4.slice_size(p, a, w);
+            }
+            s.pool4.push_back(u);
+        }
+    }
+}
+
 }  // namespace
 
 Dataplane::~Dataplane() { stop(); }
@@ -397,6 +455,7 @@ StatsSnapshot Dataplane::stats() const {
         s.lcores.push_back(l);
     }
     if (i.dns_engine) dns64_stats(i, s);
+    if (i.nat64) nat64_stats(i, s);
     const char* names[2] = {"inside", "outside"};
     for (int p = 0; p < 2 && i.pool; ++p) {
         rte_eth_stats es{};

@@ -95,7 +95,8 @@ Status read_pool4(ObjectReader& r, config::Nat64Config& c) {
         for (std::size_t k = first; k < c.pool4.size(); ++k) {
             for (std::size_t m = 0; m < first; ++m) {
                 if (overlaps(c.pool4[k], c.pool4[m])) {
-                    return invalid(ptr, "overlaps an earlier entry (same address, protocol, ports)");
+                    return invalid(ptr,
+                                   "overlaps an earlier entry (same address, protocol, ports)");
                 }
             }
         }
@@ -174,9 +175,12 @@ Status read_limits(ObjectReader& r, config::Nat64Config& c) {
 
 const char* proto_name(config::L4Proto p) {
     switch (p) {
-        case L4Proto::Tcp: return "tcp";
-        case L4Proto::Udp: return "udp";
-        case L4Proto::Icmp: return "icmp";
+        case L4Proto::Tcp:
+            return "tcp";
+        case L4Proto::Udp:
+            return "udp";
+        case L4Proto::Icmp:
+            return "icmp";
     }
     return "?";
 }

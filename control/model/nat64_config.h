@@ -3,9 +3,8 @@
 // errors name the JSON pointer of the bad field ("/nat64/pool4/0/ports/min").
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "strait/config/nat64.h"
 #include "strait/util/result.h"
@@ -17,7 +16,7 @@ namespace strait::ctl {
 /// address, protocol and port); static BIB entries lie inside pool4 and are unique on
 /// both sides. Thread: control plane; never throws.
 Result<config::Nat64Config> parse_nat64_config(const nlohmann::json& j,
-                                              const std::string& where = "/nat64");
+                                               const std::string& where = "/nat64");
 
 /// Protocol name as in the schema ("tcp", "udp", "icmp").
 const char* proto_name(config::L4Proto p);

@@ -24,24 +24,32 @@ json stats_to_json(const StatsSnapshot& s) {
         total.translated_v6_to_v4 += l.translated_v6_to_v4;
         total.translated_v4_to_v6 += l.translated_v4_to_v6;
         total.local_replies += l.local_replies;
-        lcores.push_back({{"lcore", l.lcore}, {"role", l.role},
+        lcores.push_back({{"lcore", l.lcore},
+                          {"role", l.role},
                           {"rx", {{"inside", l.rx[0]}, {"outside", l.rx[1]}}},
                           {"tx", {{"inside", l.tx[0]}, {"outside", l.tx[1]}}},
                           {"translated_v6_to_v4", l.translated_v6_to_v4},
                           {"translated_v4_to_v6", l.translated_v4_to_v6},
-                          {"local_replies", l.local_replies}, {"drops", drops}});
+                          {"local_replies", l.local_replies},
+                          {"drops", drops}});
     }
     json drops = json::object();
     uint64_t dropped = 0;
     for (std::size_t i = 0; i < kDropReasonCount; ++i) {
         dropped += total.drops[i];
-        if (total.drops[i]) drops[std::string(drop_label(static_cast<DropReason>(i)))] = total.drops[i];
+        if (total.drops[i])
+            drops[std::string(drop_label(static_cast<DropReason>(i)))] = total.drops[i];
     }
     json ports = json::array();
     for (const auto& p : s.ports) {
-        ports.push_back({{"name", p.name}, {"ipackets", p.ipackets}, {"opackets", p.opackets},
-                         {"ibytes", p.ibytes}, {"obytes", p.obytes}, {"imissed", p.imissed},
-                         {"ierrors", p.ierrors}, {"oerrors", p.oerrors},
+        ports.push_back({{"name", p.name},
+                         {"ipackets", p.ipackets},
+                         {"opackets", p.opackets},
+                         {"ibytes", p.ibytes},
+                         {"obytes", p.obytes},
+                         {"imissed", p.imissed},
+                         {"ierrors", p.ierrors},
+                         {"oerrors", p.oerrors},
                          {"rx_nombuf", p.rx_nombuf}});
     }
     json out = {{"uptime_ms", s.uptime_ms},
@@ -56,12 +64,33 @@ json stats_to_json(const StatsSnapshot& s) {
                 {"ports", ports},
                 {"lcores", lcores}};
     const std::pair<const char*, const std::vector<NamedCounter>*> groups[] = {
-        {"dns64", &s.dns64}, {"dns64_cache", &s.dns64_cache}, {"dns64_upstream", &s.dns64_upstream}};
+        {"dns64", &s.dns64},
+        {"dns64_cache", &s.dns64_cache},
+        {"dns64_upstream", &s.dns64_upstream}};
     for (const auto& [key, counters] : groups) {
         if (counters->empty()) continue;
         json g = json::object();
         for (const auto& c : *counters) g[c.name] = c.value;
         out[key] = g;
+    }
+    if (!s.nat64.empty()) {
+        json g = json::object();
+        for (const auto& c : s.nat64) {
+            if (c.proto.empty()) {
+                g[c.name] = c.value;
+            } else {
+                g[c.name][c.proto] = c.value;
+            }
+        }
+        out["nat64"] = g;
+        json pool4 = json::array();
+        for (const auto& u : s.pool4) {
+            pool4.push_back({{"address", u.address},
+                             {"protocol", u.proto},
+                             {"used", u.used},
+                             {"ports", u.ports}});
+        }
+        out["pool4"] = pool4;
     }
     return out;
 }
@@ -106,6 +135,32 @@ std::string stats_to_prometheus(const StatsSnapshot& s) {
         emit("strait_dns64_cache_", c, c.name == "capacity" || c.name == "bytes");
     }
     for (const auto& g : s.dns64_upstream) emit("strait_dns64_", g, true);
+    std::string last;
+    for (const auto& c : s.nat64) {
+        const std::string m = "strait_nat64_" + c.name + (c.gauge ? "" : "_total");
+        if (m != last) {
+            o << "# HELP " << m << " NAT64: " << c.help << ".\n# TYPE " << m
+              << (c.gauge ? " gauge\n" : " counter\n");
+            last = m;
+        }
+        o << m;
+        if (!c.proto.empty()) o << "{proto=\"" << c.proto << "\"}";
+        o << " " << c.value << "\n";
+    }
+    if (!s.pool4.empty()) {
+        o << "# HELP strait_nat64_pool4_ports_used pool4 ports in use, by address and protocol.\n"
+             "# TYPE strait_nat64_pool4_ports_used gauge\n";
+        for (const auto& u : s.pool4) {
+            o << "strait_nat64_pool4_ports_used{address=\"" << u.address << "\",proto=\"" << u.proto
+              << "\"} " << u.used << "\n";
+        }
+        o << "# HELP strait_nat64_pool4_ports pool4 ports available, by address and protocol.\n"
+             "# TYPE strait_nat64_pool4_ports gauge\n";
+        for (const auto& u : s.pool4) {
+            o << "strait_nat64_pool4_ports{address=\"" << u.address << "\",proto=\"" << u.proto
+              << "\"} " << u.ports << "\n";
+        }
+    }
     return o.str();
 }
 

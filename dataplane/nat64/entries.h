@@ -56,8 +56,8 @@ struct BibEntry {
     uint16_t port4;
     uint8_t proto;
     uint8_t is_static;
-    uint16_t owner;        ///< worker whose table holds it
-    uint32_t addr_index;   ///< pool4 address number (utilisation counters)
+    uint16_t owner;                ///< worker whose table holds it
+    uint32_t addr_index;           ///< pool4 address number (utilisation counters)
     std::atomic<uint32_t> refs;    ///< sessions using it, | kDead once retired
     std::atomic<uint64_t> tables;  ///< bit per worker table holding one of its sessions
 

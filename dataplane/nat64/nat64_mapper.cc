@@ -72,9 +72,12 @@ uint64_t Nat64Mapper::subscriber_hash(const uint8_t* src6) const {
 uint32_t Nat64Mapper::timeout_for(uint8_t proto, TcpTimer t) const {
     if (proto != kTcp) return proto == kIcmp ? sh_.icmp_ms : sh_.udp_ms;
     switch (t) {
-        case TcpTimer::Est: return sh_.tcp_est_ms;
-        case TcpTimer::IncomingSyn: return sh_.tcp_syn_ms;
-        default: return sh_.tcp_trans_ms;
+        case TcpTimer::Est:
+            return sh_.tcp_est_ms;
+        case TcpTimer::IncomingSyn:
+            return sh_.tcp_syn_ms;
+        default:
+            return sh_.tcp_trans_ms;
     }
 }
 
@@ -170,7 +173,8 @@ MapResult Nat64Mapper::create_v4(const SessionKey& k, BibEntry& b, uint8_t flags
         if (sh_.drop_external_tcp) return MapResult::drop(DropReason::Nat64Filtered);
     }
     if (!b.try_ref()) return MapResult::drop(DropReason::Nat64NoBib);
-    const uint32_t ref = bib_ref(b.owner, static_cast<uint32_t>(&b - &sh_.tables[b.owner]->bib_at(0)));
+    const uint32_t ref =
+        bib_ref(b.owner, static_cast<uint32_t>(&b - &sh_.tables[b.owner]->bib_at(0)));
     s = own_->add_session(k, ref, b, static_cast<uint8_t>(step.next),
                           now_ms_ + timeout_for(k.proto, step.timer));
     if (s == nullptr) {

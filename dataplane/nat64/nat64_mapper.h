@@ -35,7 +35,7 @@ struct Nat64Shared {
 
 /// Satisfies xlat::Mapper. thread: its worker only.
 class Nat64Mapper {
-public:
+  public:
     Nat64Mapper(const Nat64Shared& shared, unsigned worker, uint64_t seed)
         : sh_(shared), me_(worker), own_(shared.tables[worker]), rng_(seed) {}
 
@@ -55,13 +55,12 @@ public:
     /// Housekeeping slot: sweeps this worker's tables a bounded step.
     unsigned sweep(unsigned budget) { return own_->sweep(now_ms_, budget, sh_.tables); }
 
-private:
+  private:
     xlat::MapResult outer_v6_to_v4(const xlat::Flow6& in, xlat::Flow4& out);
     xlat::MapResult outer_v4_to_v6(const xlat::Flow4& in, xlat::Flow6& out);
     SessionEntry* find_session_any(const SessionKey& k, uint64_t tables) const;
     xlat::MapResult create_v6(const SessionKey& k, uint8_t flags, SessionEntry*& s);
-    xlat::MapResult create_v4(const SessionKey& k, BibEntry& b, uint8_t flags,
-                              SessionEntry*& s);
+    xlat::MapResult create_v4(const SessionKey& k, BibEntry& b, uint8_t flags, SessionEntry*& s);
     void touch(SessionEntry& s, bool from_v6, uint8_t tcp_flags);
     uint32_t timeout_for(uint8_t proto, TcpTimer t) const;
     bool v4_of(const net::Ipv6Addr& a, net::Ipv4Addr& out) const;

@@ -65,12 +65,12 @@ Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t 
     std::unique_ptr<Nat64Table> t(new Nat64Table(index));
     const std::string sfx = std::to_string(index);
     const uint32_t slots = capacity + kDeferSlack;
-    t->sess_ = make_hash("nat64_sess_" + sfx, capacity, sizeof(SessionKey), socket, qsbr,
-                         t.get(), free_session);
-    t->bib4_ = make_hash("nat64_bib4_" + sfx, capacity, sizeof(Bib4Key), socket, qsbr, t.get(),
-                         free_bib);
-    t->bib6_ = make_hash("nat64_bib6_" + sfx, capacity, sizeof(Bib6Key), socket, qsbr, nullptr,
-                         nullptr);
+    t->sess_ = make_hash("nat64_sess_" + sfx, capacity, sizeof(SessionKey), socket, qsbr, t.get(),
+                         free_session);
+    t->bib4_ =
+        make_hash("nat64_bib4_" + sfx, capacity, sizeof(Bib4Key), socket, qsbr, t.get(), free_bib);
+    t->bib6_ =
+        make_hash("nat64_bib6_" + sfx, capacity, sizeof(Bib6Key), socket, qsbr, nullptr, nullptr);
     t->sessions_ = static_cast<SessionEntry*>(
         rte_zmalloc_socket("nat64_sessions", sizeof(SessionEntry) * slots, 64, socket));
     t->bibs_ = static_cast<BibEntry*>(

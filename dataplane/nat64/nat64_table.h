@@ -30,12 +30,11 @@ struct alignas(64) TableCounters {
 };
 
 class Nat64Table {
-public:
+  public:
     /// A table for worker `index` holding up to `capacity` sessions and as many BIB
     /// entries, on NUMA `socket`, reclaiming through `qsbr`. Thread: main, at start.
-    static Result<std::unique_ptr<Nat64Table>> create(unsigned index, uint32_t capacity,
-                                                      int socket, rte_rcu_qsbr* qsbr,
-                                                      const Pool4& pool4);
+    static Result<std::unique_ptr<Nat64Table>> create(unsigned index, uint32_t capacity, int socket,
+                                                      rte_rcu_qsbr* qsbr, const Pool4& pool4);
     ~Nat64Table();
     Nat64Table(const Nat64Table&) = delete;
     Nat64Table& operator=(const Nat64Table&) = delete;
@@ -57,7 +56,9 @@ public:
         return &bibs_[reinterpret_cast<uintptr_t>(d)];
     }
     [[nodiscard]] BibEntry& bib_at(uint32_t index) const { return bibs_[index]; }
-    [[nodiscard]] bool bib4_in_use(const Bib4Key& k) const { return rte_hash_lookup(bib4_, &k) >= 0; }
+    [[nodiscard]] bool bib4_in_use(const Bib4Key& k) const {
+        return rte_hash_lookup(bib4_, &k) >= 0;
+    }
 
     // ---- writes: thread: the owning worker only (or main before the workers run)
     /// Adds a BIB entry holding one reference (the caller's session) or, `is_static`,
@@ -77,20 +78,24 @@ public:
 
     // ---- figures: thread: any (relaxed)
     [[nodiscard]] uint32_t sessions() const { return static_cast<uint32_t>(rte_hash_count(sess_)); }
-    [[nodiscard]] uint32_t bib_entries() const { return static_cast<uint32_t>(rte_hash_count(bib4_)); }
+    [[nodiscard]] uint32_t bib_entries() const {
+        return static_cast<uint32_t>(rte_hash_count(bib4_));
+    }
     [[nodiscard]] uint32_t used_ports(unsigned pi, uint32_t index) const {
-        return std::atomic_ref<const uint32_t>(used_[pi][index]).load(std::memory_order_relaxed);
+        return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(used_[pi][index]))
+            .load(std::memory_order_relaxed);
     }
     [[nodiscard]] const TableCounters& counters() const { return c_; }
     /// Bytes of memory the table holds (hashes, entries, free lists), for bytes/session.
     [[nodiscard]] uint64_t memory_bytes() const { return memory_bytes_; }
     [[nodiscard]] unsigned index() const { return index_; }
 
-private:
+  private:
     explicit Nat64Table(unsigned index) : index_(index) {}
     static void free_session(void* table, void* data);
     static void free_bib(void* table, void* data);
-    bool sweep_sessions(uint32_t now_ms, unsigned budget, Nat64Table* const* tables, unsigned& removed);
+    bool sweep_sessions(uint32_t now_ms, unsigned budget, Nat64Table* const* tables,
+                        unsigned& removed);
     bool sweep_bib(unsigned budget, unsigned& removed);
 
     unsigned index_;

@@ -20,13 +20,13 @@ constexpr unsigned proto_index(uint8_t ipv4_proto) {
 
 /// The chosen IPv4 transport address.
 struct Pool4Pick {
-    uint32_t addr = 0;        ///< host byte order
+    uint32_t addr = 0;  ///< host byte order
     uint16_t port = 0;
     uint32_t addr_index = 0;  ///< index among the protocol's addresses (utilisation counters)
 };
 
 class Pool4 {
-public:
+  public:
     /// Normalises config entries for `workers` workers. Thread: control plane.
     static Result<Pool4> build(const std::vector<config::Pool4Entry>& entries, unsigned workers);
 
@@ -78,7 +78,7 @@ public:
         return false;
     }
 
-private:
+  private:
     struct Range {
         uint32_t addr = 0;  ///< first address (host order)
         uint32_t mask = 0;

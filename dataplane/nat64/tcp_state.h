@@ -72,8 +72,9 @@ constexpr TcpStep tcp_step(TcpState s, bool from_v6, uint8_t flags) {
 
 /// Name for logs, the sessions API and tests.
 constexpr const char* tcp_state_name(TcpState s) {
-    constexpr const char* kNames[] = {"CLOSED",    "V4_INIT",    "V6_INIT",          "ESTABLISHED",
-                                      "V4_FIN_RCV", "V6_FIN_RCV", "V4_FIN_V6_FIN_RCV", "TRANS"};
+    constexpr const char* kNames[] = {
+        "CLOSED",     "V4_INIT",    "V6_INIT",           "ESTABLISHED",
+        "V4_FIN_RCV", "V6_FIN_RCV", "V4_FIN_V6_FIN_RCV", "TRANS"};
     return kNames[static_cast<unsigned>(s)];
 }
 

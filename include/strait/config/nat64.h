@@ -31,11 +31,11 @@ struct StaticBibEntry {
 
 /// RFC 6146 §4 defaults, in seconds.
 struct Nat64Timeouts {
-    uint32_t udp = 300;              ///< UDP session (§3.5.1, at least 2 min)
-    uint32_t tcp_established = 7440; ///< TCP_EST (2 h 4 min)
-    uint32_t tcp_transitory = 240;   ///< TCP_TRANS (4 min)
-    uint32_t icmp = 60;              ///< ICMP query session
-    uint32_t tcp_incoming_syn = 6;   ///< TCP_INCOMING_SYN (§3.5.2.2 simultaneous open)
+    uint32_t udp = 300;               ///< UDP session (§3.5.1, at least 2 min)
+    uint32_t tcp_established = 7440;  ///< TCP_EST (2 h 4 min)
+    uint32_t tcp_transitory = 240;    ///< TCP_TRANS (4 min)
+    uint32_t icmp = 60;               ///< ICMP query session
+    uint32_t tcp_incoming_syn = 6;    ///< TCP_INCOMING_SYN (§3.5.2.2 simultaneous open)
 };
 
 enum class Filtering : uint8_t {
@@ -44,7 +44,7 @@ enum class Filtering : uint8_t {
 };
 
 struct Nat64Config {
-    net::Ipv6Prefix pool6;               ///< the NAT64 prefix (RFC 6052 length)
+    net::Ipv6Prefix pool6;  ///< the NAT64 prefix (RFC 6052 length)
     std::vector<Pool4Entry> pool4;
     std::vector<StaticBibEntry> bib;
     Nat64Timeouts timeouts;

@@ -14,7 +14,7 @@ namespace strait {
 
 struct LcoreStats {
     unsigned lcore = 0;
-    std::string role;  // "worker", "dns64"
+    std::string role;     // "worker", "dns64"
     uint64_t rx[2] = {};  // [0] inside, [1] outside
     uint64_t tx[2] = {};
     uint64_t translated_v6_to_v4 = 0;
@@ -36,6 +36,23 @@ struct NamedCounter {
     uint64_t value = 0;
 };
 
+/// One NAT64 figure: strait_nat64_<name>[_total]{proto="..."}.
+struct Nat64Figure {
+    std::string name;
+    std::string help;
+    uint64_t value = 0;
+    bool gauge = false;  ///< a level, not a running total
+    std::string proto;   ///< "tcp", "udp", "icmp", or empty
+};
+
+/// pool4 utilisation of one address and protocol (ports in use / ports owned, all workers).
+struct Pool4Usage {
+    std::string address;
+    std::string proto;
+    uint64_t used = 0;
+    uint64_t ports = 0;
+};
+
 struct StatsSnapshot {
     std::vector<LcoreStats> lcores;
     std::vector<NamedCounter> dns64;  // empty when DNS64 is not configured
@@ -43,6 +60,9 @@ struct StatsSnapshot {
     std::vector<NamedCounter> dns64_cache;
     /// DNS64 upstream gauges: transactions in flight and their bound.
     std::vector<NamedCounter> dns64_upstream;
+    /// Stateful NAT64 figures (empty unless mode "nat64").
+    std::vector<Nat64Figure> nat64;
+    std::vector<Pool4Usage> pool4;
     std::vector<PortStats> ports;
     uint64_t uptime_ms = 0;
 };
