@@ -66,7 +66,21 @@ Result<PortSetup> setup_port(const config::PortConfig& cfg, const std::string& r
     ps.nb_rx = af_packet ? info.max_rx_queues : std::min<uint16_t>(want_rx, info.max_rx_queues);
     ps.nb_tx = std::min<uint16_t>(want_tx, info.max_tx_queues);
     if (ps.nb_rx == 0 || ps.nb_tx == 0) return Error{ErrorCode::Unavailable, field, "no queues"};
+    // Every lcore that sends owns a TX queue of its own on every port: never two on one.
+    if (ps.nb_tx < want_tx) {
+        return Error{ErrorCode::Unavailable, field,
+                     "the device has " + std::to_string(info.max_tx_queues) +
+                         " TX queues; workers + DNS64 lcore need " + std::to_string(want_tx)};
+    }
     rte_eth_conf conf{};
+    // Several RX queues: RSS over IP addresses and ports. Any key will do: the NAT64 tables
+    // are read by every worker, so the two directions of a flow need not meet on one.
+    const uint64_t rss = info.flow_type_rss_offloads &
+                         (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+    if (ps.nb_rx > 1 && rss != 0) {
+        conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+        conf.rx_adv_conf.rss_conf.rss_hf = rss;
+    }
     if (int rc = rte_eth_dev_configure(ps.port_id, ps.nb_rx, ps.nb_tx, &conf); rc != 0) {
         return Error{ErrorCode::Unavailable, field,
                      std::string("rte_eth_dev_configure: ") + rte_strerror(-rc)};

@@ -100,8 +100,11 @@ void Nat64Mapper::touch(SessionEntry& s, bool from_v6, uint8_t tcp_flags) {
     if (ahead > 1000 || ahead < 0) s.expires_ms.store(want, std::memory_order_relaxed);
 }
 
-SessionEntry* Nat64Mapper::find_session_any(const SessionKey& k, uint64_t tables) const {
-    if (SessionEntry* s = own_->find_session(k)) return s;
+SessionEntry* Nat64Mapper::find_session_any(const SessionKey& k, uint64_t tables,
+                                            bool skip_own) const {
+    if (!skip_own) {
+        if (SessionEntry* s = own_->find_session(k)) return s;
+    }
     tables &= ~(uint64_t{1} << me_);
     while (tables) {
         const unsigned t = static_cast<unsigned>(__builtin_ctzll(tables));
@@ -161,6 +164,7 @@ MapResult Nat64Mapper::create_v6(const SessionKey& k, uint8_t flags, SessionEntr
         return MapResult::drop(DropReason::Nat64TableFull);
     }
     b->tables.fetch_or(uint64_t{1} << me_, std::memory_order_relaxed);
+    pf_created_ = true;
     return MapResult::ok();
 }
 
@@ -182,6 +186,7 @@ MapResult Nat64Mapper::create_v4(const SessionKey& k, BibEntry& b, uint8_t flags
         return MapResult::drop(DropReason::Nat64TableFull);
     }
     b.tables.fetch_or(uint64_t{1} << me_, std::memory_order_relaxed);
+    pf_created_ = true;
     return MapResult::ok();
 }
 
@@ -195,7 +200,9 @@ MapResult Nat64Mapper::outer_v6_to_v4(const Flow6& in, Flow4& out) {
     k.sport = in.src_port;
     k.dport = remote_port(out.proto, in.dst_port);
     k.proto = out.proto;
-    SessionEntry* s = find_session_any(k, ~uint64_t{0});
+    bool own_missed = false;
+    SessionEntry* s = take_prefetched_session(k, own_missed);
+    if (s == nullptr) s = find_session_any(k, ~uint64_t{0}, own_missed);
     if (s != nullptr) {
         touch(*s, true, in.tcp_flags);
     } else if (const MapResult r = create_v6(k, in.tcp_flags, s); r.status != MapStatus::Ok) {
@@ -233,7 +240,7 @@ MapResult Nat64Mapper::map_v6_to_v4(const Flow6& in, Flow4& out, MapScope scope)
     k.sport = in.dst_port;
     k.dport = remote_port(out.proto, in.src_port);
     k.proto = out.proto;
-    SessionEntry* s = find_session_any(k, ~uint64_t{0});
+    SessionEntry* s = find_session_any(k, ~uint64_t{0}, false);
     if (s == nullptr) return MapResult::drop(DropReason::Nat64NoSession);
     std::memcpy(out.dst.b.data(), s->addr4, 4);
     out.dst_port = s->port4;
@@ -253,7 +260,8 @@ MapResult Nat64Mapper::outer_v4_to_v6(const Flow4& in, Flow6& out) {
     std::memcpy(k4.addr4, in.dst.b.data(), 4);
     k4.port4 = in.dst_port;
     k4.proto = in.proto;
-    BibEntry* b = sh_.tables[owner]->find_bib4(k4);
+    BibEntry* b = nullptr;
+    if (!take_prefetched_bib(k4, b)) b = sh_.tables[owner]->find_bib4(k4);
     if (b == nullptr) return MapResult::drop(DropReason::Nat64NoBib);
     net::embed_ipv4(sh_.pool6, in.src.b.data(), out.src.b.data());
     if (sh_.check_global && !net::is_global_ipv4(in.src)) {
@@ -265,7 +273,10 @@ MapResult Nat64Mapper::outer_v4_to_v6(const Flow4& in, Flow6& out) {
     k.sport = b->port6;
     k.dport = remote_port(in.proto, in.src_port);
     k.proto = in.proto;
-    SessionEntry* s = find_session_any(k, b->tables.load(std::memory_order_relaxed));
+    bool own_missed = false;
+    SessionEntry* s = take_prefetched_session(k, own_missed);
+    if (s == nullptr)
+        s = find_session_any(k, b->tables.load(std::memory_order_relaxed), own_missed);
     if (s != nullptr) {
         touch(*s, false, in.tcp_flags);
     } else if (const MapResult r = create_v4(k, *b, in.tcp_flags, s); r.status != MapStatus::Ok) {
@@ -310,6 +321,141 @@ MapResult Nat64Mapper::map_v4_to_v6(const Flow4& in, Flow6& out, MapScope scope)
     net::embed_ipv4(sh_.pool6, in.dst.b.data(), out.dst.b.data());
     err_bib_ = b;
     return MapResult::ok();
+}
+
+SessionEntry* Nat64Mapper::take_prefetched_session(const SessionKey& k, bool& own_missed) {
+    own_missed = false;
+    if (pf_cur_ < 0 || !pf_sess_valid_[pf_cur_]) return nullptr;
+    pf_sess_valid_[pf_cur_] = false;
+    if (std::memcmp(&pf_keys_[pf_cur_], &k, sizeof k) != 0) return nullptr;
+    SessionEntry* s = pf_sess_[pf_cur_];
+    own_missed = s == nullptr && !pf_created_;
+    return s;
+}
+
+bool Nat64Mapper::take_prefetched_bib(const Bib4Key& k, BibEntry*& b) {
+    if (pf_cur_ < 0 || !pf_bib_valid_[pf_cur_]) return false;
+    pf_bib_valid_[pf_cur_] = false;
+    if (std::memcmp(&pf_bib_keys_[pf_cur_], &k, sizeof k) != 0) return false;
+    b = pf_bib_[pf_cur_];
+    return true;
+}
+
+void Nat64Mapper::prefetch_v6(const uint8_t* const* l3, const uint32_t* len, unsigned n) {
+    pf_n_ = n < kBurst ? n : kBurst;
+    pf_cur_ = -1;
+    pf_created_ = false;
+    const SessionKey* keys[kBurst];
+    unsigned at[kBurst];
+    unsigned m = 0;
+    for (unsigned i = 0; i < pf_n_; ++i) {
+        pf_sess_valid_[i] = false;
+        pf_bib_valid_[i] = false;
+        const uint8_t* p = l3[i];
+        if (len[i] < 48 || (p[0] >> 4) != 6) continue;
+        const uint8_t nh = p[6];
+        SessionKey& k = pf_keys_[i];
+        k = SessionKey{};
+        if (nh == 6 || nh == 17) {
+            k.proto = nh;
+            k.sport = net::load_be16(p + 40);
+            k.dport = net::load_be16(p + 42);
+        } else if (nh == 58 && (p[40] == 128 || p[40] == 129)) {
+            k.proto = kIcmp;
+            k.sport = net::load_be16(p + 44);
+        } else {
+            continue;
+        }
+        const net::Ipv6Addr dst = net::Ipv6Addr::from_bytes(p + 24);
+        if (!sh_.pool6.contains(dst)) continue;
+        net::extract_ipv4(sh_.pool6, p + 24, k.dst4);
+        std::memcpy(k.src6, p + 8, 16);
+        keys[m] = &k;
+        at[m++] = i;
+    }
+    if (m == 0) return;
+    SessionEntry* found[kBurst];
+    own_->find_sessions(keys, m, found);
+    for (unsigned j = 0; j < m; ++j) {
+        pf_sess_[at[j]] = found[j];
+        pf_sess_valid_[at[j]] = true;
+        if (found[j]) __builtin_prefetch(found[j], 1);
+    }
+}
+
+void Nat64Mapper::prefetch_v4(const uint8_t* const* l3, const uint32_t* len, unsigned n) {
+    pf_n_ = n < kBurst ? n : kBurst;
+    pf_cur_ = -1;
+    pf_created_ = false;
+    int owner[kBurst];
+    uint16_t sport[kBurst];
+    for (unsigned i = 0; i < pf_n_; ++i) {
+        pf_sess_valid_[i] = false;
+        pf_bib_valid_[i] = false;
+        owner[i] = -1;
+        const uint8_t* p = l3[i];
+        // Plain 20-byte headers of unfragmented packets; anything else takes the slow path.
+        if (len[i] < 28 || p[0] != 0x45 || (net::load_be16(p + 6) & 0x3fff) != 0) continue;
+        Bib4Key& k = pf_bib_keys_[i];
+        k = Bib4Key{};
+        k.proto = p[9];
+        const uint8_t* l4 = p + 20;
+        if (k.proto == 6 || k.proto == 17) {
+            sport[i] = net::load_be16(l4);
+            k.port4 = net::load_be16(l4 + 2);
+        } else if (k.proto == kIcmp && (l4[0] == 0 || l4[0] == 8)) {
+            sport[i] = k.port4 = net::load_be16(l4 + 4);
+        } else {
+            continue;
+        }
+        std::memcpy(k.addr4, p + 16, 4);
+        owner[i] = sh_.pool4.owner(proto_index(k.proto), host32(k.addr4), k.port4);
+        if (owner[i] >= static_cast<int>(sh_.n_tables)) owner[i] = -1;
+    }
+    // BIB entries, one bulk lookup per owning table.
+    for (unsigned t = 0; t < sh_.n_tables; ++t) {
+        const Bib4Key* keys[kBurst];
+        unsigned at[kBurst];
+        unsigned m = 0;
+        for (unsigned i = 0; i < pf_n_; ++i) {
+            if (owner[i] == static_cast<int>(t)) {
+                keys[m] = &pf_bib_keys_[i];
+                at[m++] = i;
+            }
+        }
+        if (m == 0) continue;
+        BibEntry* found[kBurst];
+        sh_.tables[t]->find_bibs4(keys, m, found);
+        for (unsigned j = 0; j < m; ++j) {
+            pf_bib_[at[j]] = found[j];
+            pf_bib_valid_[at[j]] = true;
+        }
+    }
+    // Their sessions, in this worker's table first (one bulk lookup).
+    const SessionKey* keys[kBurst];
+    unsigned at[kBurst];
+    unsigned m = 0;
+    for (unsigned i = 0; i < pf_n_; ++i) {
+        if (!pf_bib_valid_[i] || pf_bib_[i] == nullptr) continue;
+        const BibEntry& b = *pf_bib_[i];
+        SessionKey& k = pf_keys_[i];
+        k = SessionKey{};
+        std::memcpy(k.src6, b.addr6, 16);
+        std::memcpy(k.dst4, l3[i] + 12, 4);
+        k.sport = b.port6;
+        k.dport = remote_port(pf_bib_keys_[i].proto, sport[i]);
+        k.proto = pf_bib_keys_[i].proto;
+        keys[m] = &k;
+        at[m++] = i;
+    }
+    if (m == 0) return;
+    SessionEntry* found[kBurst];
+    own_->find_sessions(keys, m, found);
+    for (unsigned j = 0; j < m; ++j) {
+        pf_sess_[at[j]] = found[j];
+        pf_sess_valid_[at[j]] = true;
+        if (found[j]) __builtin_prefetch(found[j], 1);
+    }
 }
 
 }  // namespace strait::nat64

@@ -52,13 +52,24 @@ class Nat64Mapper {
     /// independent filtering, created. Hairpin scope behaves as Outer.
     xlat::MapResult map_v4_to_v6(const xlat::Flow4& in, xlat::Flow6& out, xlat::MapScope scope);
 
+    /// Burst stage before translation: looks up the sessions (IPv6 side, own table) or BIB
+    /// entries and sessions (IPv4 side) of up to kBurst packets (`l3[i]`: IP header, `len[i]`
+    /// bytes available) with rte_hash bulk lookups, so their cache misses overlap. Then call
+    /// select(i) before translating packet i: its lookups start from these results.
+    /// Packets that do not parse simply take the normal path.
+    void prefetch_v6(const uint8_t* const* l3, const uint32_t* len, unsigned n);
+    void prefetch_v4(const uint8_t* const* l3, const uint32_t* len, unsigned n);
+    void select(unsigned i) { pf_cur_ = i < pf_n_ ? static_cast<int>(i) : -1; }
+
+    static constexpr unsigned kBurst = 32;
+
     /// Housekeeping slot: sweeps this worker's tables a bounded step.
     unsigned sweep(unsigned budget) { return own_->sweep(now_ms_, budget, sh_.tables); }
 
   private:
     xlat::MapResult outer_v6_to_v4(const xlat::Flow6& in, xlat::Flow4& out);
     xlat::MapResult outer_v4_to_v6(const xlat::Flow4& in, xlat::Flow6& out);
-    SessionEntry* find_session_any(const SessionKey& k, uint64_t tables) const;
+    SessionEntry* find_session_any(const SessionKey& k, uint64_t tables, bool skip_own) const;
     xlat::MapResult create_v6(const SessionKey& k, uint8_t flags, SessionEntry*& s);
     xlat::MapResult create_v4(const SessionKey& k, BibEntry& b, uint8_t flags, SessionEntry*& s);
     void touch(SessionEntry& s, bool from_v6, uint8_t tcp_flags);
@@ -77,6 +88,19 @@ class Nat64Mapper {
     Nat64Table* own_;
     uint64_t rng_;
     uint32_t now_ms_ = 0;
+    // Bulk-lookup results of the current burst (prefetch_*), used once by select()ed packet.
+    SessionEntry* take_prefetched_session(const SessionKey& k, bool& own_missed);
+    /// True when the burst stage looked `k` up: `b` is its result (null: no entry).
+    bool take_prefetched_bib(const Bib4Key& k, BibEntry*& b);
+    SessionKey pf_keys_[kBurst];
+    SessionEntry* pf_sess_[kBurst];
+    bool pf_sess_valid_[kBurst];
+    Bib4Key pf_bib_keys_[kBurst];
+    BibEntry* pf_bib_[kBurst];
+    bool pf_bib_valid_[kBurst];
+    unsigned pf_n_ = 0;
+    int pf_cur_ = -1;
+    bool pf_created_ = false;  // a session was made this burst: prefetched misses are stale
     // The session (v6->v4) or BIB entry (v4->v6) an ICMP error's Inner call found, for
     // its ErrorOuter call.
     SessionEntry* err_session_ = nullptr;

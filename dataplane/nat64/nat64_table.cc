@@ -7,6 +7,7 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace strait::nat64 {
@@ -25,14 +26,19 @@ rte_hash* make_hash(const std::string& name, uint32_t entries, uint32_t key_len,
     p.key_len = key_len;
     p.hash_func = rte_hash_crc;
     p.socket_id = socket;
-    // Lock-free readers on every worker, one writer; extendable buckets so an insert
-    // below capacity never fails on a cuckoo path.
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+    // Lock-free readers on every worker, one writer. No extendable buckets: rte_hash
+    // rounds buckets up to a power of two, so at capacity the table is at most half full
+    // and a cuckoo insert does not fail; the extra table cost 16 bytes a session.
+    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
     rte_hash* h = rte_hash_create(&p);
     if (h == nullptr) return nullptr;
     rte_hash_rcu_config rc{};
     rc.v = qsbr;
     rc.mode = RTE_HASH_QSBR_MODE_DQ;
+    // Workers report quiescence every loop, so deletions wait microseconds: a 64k-entry
+    // defer queue (the default is one per table entry, ~24 bytes a session) is plenty;
+    // reclaimed from 32 pending on.
+    rc.dq_size = std::min<uint32_t>(entries, 1u << 16);
     rc.trigger_reclaim_limit = 32;
     rc.key_data_ptr = owner;
     rc.free_key_data_func = free_fn;
@@ -65,12 +71,15 @@ Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t 
     std::unique_ptr<Nat64Table> t(new Nat64Table(index));
     const std::string sfx = std::to_string(index);
     const uint32_t slots = capacity + kDeferSlack;
-    t->sess_ = make_hash("nat64_sess_" + sfx, capacity, sizeof(SessionKey), socket, qsbr, t.get(),
+    // The entry arrays bound the table at `capacity`; the hashes get a quarter more key
+    // slots so no cuckoo insert fails below it (buckets are a power of two of 8 slots).
+    const uint32_t keys = slots + capacity / 4;
+    t->sess_ = make_hash("nat64_sess_" + sfx, keys, sizeof(SessionKey), socket, qsbr, t.get(),
                          free_session);
     t->bib4_ =
-        make_hash("nat64_bib4_" + sfx, capacity, sizeof(Bib4Key), socket, qsbr, t.get(), free_bib);
+        make_hash("nat64_bib4_" + sfx, keys, sizeof(Bib4Key), socket, qsbr, t.get(), free_bib);
     t->bib6_ =
-        make_hash("nat64_bib6_" + sfx, capacity, sizeof(Bib6Key), socket, qsbr, nullptr, nullptr);
+        make_hash("nat64_bib6_" + sfx, keys, sizeof(Bib6Key), socket, qsbr, nullptr, nullptr);
     t->sessions_ = static_cast<SessionEntry*>(
         rte_zmalloc_socket("nat64_sessions", sizeof(SessionEntry) * slots, 64, socket));
     t->bibs_ = static_cast<BibEntry*>(
@@ -95,10 +104,10 @@ Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t 
     }
     // Hash memory: key slots (key + 8-byte data pointer, 16-aligned) and buckets (8 slots
     // of 64 bytes, main and extendable tables, power-of-two count).
-    auto hash_bytes = [capacity](uint32_t key_len) {
+    auto hash_bytes = [keys](uint32_t key_len) {
         const uint64_t slot = (key_len + 8 + 15) / 16 * 16;
-        const uint64_t buckets = rte_align32pow2(capacity) / 8;
-        return slot * (capacity + 1) + 2 * buckets * 64;
+        const uint64_t buckets = rte_align32pow2(keys) / 8;
+        return slot * (keys + 1) + buckets * 64 + (1u << 16) * 24;
     };
     t->memory_bytes_ = hash_bytes(sizeof(SessionKey)) + hash_bytes(sizeof(Bib4Key)) +
                        hash_bytes(sizeof(Bib6Key)) +

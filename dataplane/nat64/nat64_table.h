@@ -56,6 +56,26 @@ class Nat64Table {
         return &bibs_[reinterpret_cast<uintptr_t>(d)];
     }
     [[nodiscard]] BibEntry& bib_at(uint32_t index) const { return bibs_[index]; }
+    /// Bulk forms (rte_hash_lookup_bulk_data: up to 32 keys, bucket and key prefetches
+    /// overlapped): out[i] is the entry or null.
+    void find_sessions(const SessionKey* const* keys, unsigned n, SessionEntry** out) const {
+        void* d[32];
+        uint64_t hits = 0;
+        rte_hash_lookup_bulk_data(
+            sess_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits, d);
+        for (unsigned i = 0; i < n; ++i) {
+            out[i] = (hits >> i) & 1 ? &sessions_[reinterpret_cast<uintptr_t>(d[i])] : nullptr;
+        }
+    }
+    void find_bibs4(const Bib4Key* const* keys, unsigned n, BibEntry** out) const {
+        void* d[32];
+        uint64_t hits = 0;
+        rte_hash_lookup_bulk_data(
+            bib4_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits, d);
+        for (unsigned i = 0; i < n; ++i) {
+            out[i] = (hits >> i) & 1 ? &bibs_[reinterpret_cast<uintptr_t>(d[i])] : nullptr;
+        }
+    }
     [[nodiscard]] bool bib4_in_use(const Bib4Key& k) const {
         return rte_hash_lookup(bib4_, &k) >= 0;
     }
