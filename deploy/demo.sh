@@ -45,7 +45,7 @@ step "the gateway answers ARP and ICMP echo on its outside address"
 run ip netns exec "$NS_S" ping -c 2 -i 0.3 "$GW4"
 run ip -n "$NS_S" neigh show "$GW4"
 
-step "SIIT: the IPv6-only client (EAMT 2001:db8:6::10 <-> 192.0.2.10) reaches the IPv4 server as $SERVER4_AS6"
+step "NAT64: the IPv6-only client reaches the IPv4 server as $SERVER4_AS6 (sessions on pool4 192.0.2.1)"
 run ip netns exec "$NS_C" ping -c 3 -i 0.3 "$SERVER4_AS6" || true
 run ip netns exec "$NS_C" curl -sS -m 5 "http://[$SERVER4_AS6]/" || true
 
@@ -58,7 +58,7 @@ run ip netns exec "$NS_C" curl -sS -m 5 --resolve "a-only.strait.test:80:[$ADDR]
 
 step "counters (GET /api/v1/stats on the REST API)"
 ip netns exec "$NS_G" curl -s http://127.0.0.1:8080/api/v1/stats | /usr/bin/python3 -c \
-    'import json,sys; d=json.load(sys.stdin); print(json.dumps({"totals": d["totals"], "dns64": d.get("dns64")}, indent=2))'
+    'import json,sys; d=json.load(sys.stdin); print(json.dumps({k: d.get(k) for k in ("totals", "nat64", "pool4", "dns64")}, indent=2))'
 
 if [[ ${1:-} == --keep ]]; then
     echo "demo: left running; try: ip netns exec $NS_C ping $SERVER4_AS6; stop with $0 --down"

@@ -23,6 +23,9 @@ struct WorkerState {
     uint16_t n_dns;
     rte_mbuf* dns_ans[kBurstSize];  // upstream answers to the DNS64 lcore, likewise
     uint16_t n_dns_ans;
+    rte_mbuf* transit[kBurstSize] = {};  // packets to translate, after classification
+    uint32_t transit_len[kBurstSize] = {};
+    uint16_t n_transit = 0;
     uint64_t last_sweep_tsc = 0;      // NAT64 expiry steps (housekeeping)
     uint64_t sweep_interval_tsc = 0;
 };
