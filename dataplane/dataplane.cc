@@ -203,8 +203,9 @@ Status setup_nat64(Dataplane::Impl& d) {
         return Error{ErrorCode::Unavailable, "", "cannot create the QSBR variable"};
     }
     for (unsigned w = 0; w < nw; ++w) {
-        auto t = nat64::Nat64Table::create(w, c.capacity, static_cast<int>(rte_socket_id()), d.qsbr,
-                                           d.nat64->pool4);
+        auto t = nat64::Nat64Table::create(
+            w, c.capacity, static_cast<int>(rte_socket_id()), d.qsbr, d.nat64->pool4,
+            c.max_sessions_per_subscriber ? c.subscriber_prefix_len : 0);
         if (!t) return t.error();
         d.nat64->tables[w] = t->get();
         d.nat64_tables.push_back(std::move(*t));
@@ -395,6 +396,11 @@ void nat64_stats(const Dataplane::Impl& i, StatsSnapshot& s) {
                        uint64_t{i.cfg.runtime.nat64->capacity} * i.nat64_tables.size(), true, ""});
     s.nat64.push_back({"table_memory_bytes", "memory held by the tables", memory, true, ""});
     s.nat64.push_back({"sweep_max_ns", "longest expiry sweep step", sweep_max, true, ""});
+    uint64_t subs = 0;
+    for (const auto& t : i.nat64_tables) subs += t->subscribers();
+    s.nat64.push_back({"subscriber_entries",
+                       "subscribers with sessions, summed over workers (limits on only)", subs,
+                       true, ""});
     struct Field {
         const char* name;
         const char* help;

@@ -167,8 +167,13 @@ Status read_limits(ObjectReader& r, config::Nat64Config& c) {
     if (!r.has("limits")) return Ok{};
     ObjectReader o(r.at("limits"), r.ptr("limits"));
     if (!o.ok()) return o.error();
-    if (auto st = o.only({"subscriber_prefix_len"}); !st.ok()) return st;
-    return o.uint("subscriber_prefix_len", c.subscriber_prefix_len, 32, 128);
+    if (auto st = o.only({"subscriber_prefix_len", "max_sessions_per_subscriber"}); !st.ok()) {
+        return st;
+    }
+    if (auto st = o.uint("subscriber_prefix_len", c.subscriber_prefix_len, 32, 128); !st.ok()) {
+        return st;
+    }
+    return o.uint("max_sessions_per_subscriber", c.max_sessions_per_subscriber, 0, 1u << 24);
 }
 
 }  // namespace

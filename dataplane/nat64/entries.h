@@ -45,6 +45,18 @@ struct Bib4Key {
 static_assert(sizeof(Bib4Key) == 8);
 static_assert(std::has_unique_object_representations_v<Bib4Key>);
 
+/// A subscriber: the IPv6 source address masked to nat64.limits.subscriber_prefix_len.
+struct SubscriberKey {
+    uint8_t prefix[16];
+};
+static_assert(sizeof(SubscriberKey) == 16);
+
+/// Sessions one worker's table holds for a subscriber (RFC 6888 REQ-4 limits).
+/// thread: written by that worker, read by any (relaxed).
+struct SubscriberEntry {
+    std::atomic<uint32_t> sessions;
+};
+
 /// One mapping. Written by its owner worker before it is published; afterwards only
 /// `refs` and `tables` change. thread: read by any worker (lock-free), `refs` and `tables`
 /// updated atomically by any worker.

@@ -38,6 +38,7 @@ Result<Nat64Shared> Nat64Shared::from_config(const config::Nat64Config& c, unsig
     s.check_global = net::is_well_known_prefix(c.pool6) && !allow_non_global_in_wkp;
     s.pool4 = std::move(*pool4);
     s.subscriber_prefix_len = c.subscriber_prefix_len;
+    s.max_sessions_per_subscriber = c.max_sessions_per_subscriber;
     s.drop_external_tcp = c.drop_externally_initiated_tcp;
     s.udp_ms = c.timeouts.udp * 1000;
     s.icmp_ms = c.timeouts.icmp * 1000;
@@ -67,6 +68,14 @@ uint64_t Nat64Mapper::subscriber_hash(const uint8_t* src6) const {
     std::memcpy(&b, sub + 8, 8);
     uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
     return h ^ (h >> 29);
+}
+
+bool Nat64Mapper::subscriber_may_add(const uint8_t* src6) const {
+    if (sh_.max_sessions_per_subscriber == 0) return true;
+    const SubscriberKey k = own_->subscriber_of(src6);
+    uint32_t n = 0;
+    for (unsigned t = 0; t < sh_.n_tables; ++t) n += sh_.tables[t]->subscriber_sessions(k);
+    return n < sh_.max_sessions_per_subscriber;
 }
 
 uint32_t Nat64Mapper::timeout_for(uint8_t proto, TcpTimer t) const {
@@ -121,6 +130,7 @@ MapResult Nat64Mapper::create_v6(const SessionKey& k, uint8_t flags, SessionEntr
         step = tcp_step(TcpState::Closed, true, flags);
         if (step.next == TcpState::Closed) return MapResult::drop(DropReason::Nat64TcpNoSession);
     }
+    if (!subscriber_may_add(k.src6)) return MapResult::drop(DropReason::Nat64SubscriberLimit);
     const unsigned pi = proto_index(k.proto);
     // Endpoint-independent mapping (RFC 4787 REQ-1): reuse the subscriber transport
     // address's BIB entry from whichever worker made it.
@@ -164,6 +174,7 @@ MapResult Nat64Mapper::create_v6(const SessionKey& k, uint8_t flags, SessionEntr
         return MapResult::drop(DropReason::Nat64TableFull);
     }
     b->tables.fetch_or(uint64_t{1} << me_, std::memory_order_relaxed);
+    own_->add_subscriber_session(k.src6);
     pf_created_ = true;
     return MapResult::ok();
 }
@@ -176,6 +187,7 @@ MapResult Nat64Mapper::create_v4(const SessionKey& k, BibEntry& b, uint8_t flags
         if (step.next == TcpState::Closed) return MapResult::drop(DropReason::Nat64TcpNoSession);
         if (sh_.drop_external_tcp) return MapResult::drop(DropReason::Nat64Filtered);
     }
+    if (!subscriber_may_add(b.addr6)) return MapResult::drop(DropReason::Nat64SubscriberLimit);
     if (!b.try_ref()) return MapResult::drop(DropReason::Nat64NoBib);
     const uint32_t ref =
         bib_ref(b.owner, static_cast<uint32_t>(&b - &sh_.tables[b.owner]->bib_at(0)));
@@ -186,6 +198,7 @@ MapResult Nat64Mapper::create_v4(const SessionKey& k, BibEntry& b, uint8_t flags
         return MapResult::drop(DropReason::Nat64TableFull);
     }
     b.tables.fetch_or(uint64_t{1} << me_, std::memory_order_relaxed);
+    own_->add_subscriber_session(b.addr6);
     pf_created_ = true;
     return MapResult::ok();
 }

@@ -25,6 +25,7 @@ struct Nat64Shared {
     Nat64Table* tables[kMaxWorkers] = {};
     unsigned n_tables = 0;
     uint8_t subscriber_prefix_len = 128;
+    uint32_t max_sessions_per_subscriber = 0;  ///< 0: no limit
     bool drop_external_tcp = false;
     uint32_t udp_ms = 0, icmp_ms = 0, tcp_est_ms = 0, tcp_trans_ms = 0, tcp_syn_ms = 0;
 
@@ -73,6 +74,9 @@ class Nat64Mapper {
     xlat::MapResult create_v6(const SessionKey& k, uint8_t flags, SessionEntry*& s);
     xlat::MapResult create_v4(const SessionKey& k, BibEntry& b, uint8_t flags, SessionEntry*& s);
     void touch(SessionEntry& s, bool from_v6, uint8_t tcp_flags);
+    /// RFC 6888 REQ-4: false when the subscriber of `src6` holds its limit of sessions
+    /// (summed over all workers' tables).
+    bool subscriber_may_add(const uint8_t* src6) const;
     uint32_t timeout_for(uint8_t proto, TcpTimer t) const;
     bool v4_of(const net::Ipv6Addr& a, net::Ipv4Addr& out) const;
     uint64_t next_random() {  // splitmix64: RFC 6056 needs unpredictable, not crypto

@@ -65,9 +65,56 @@ void Nat64Table::free_bib(void* table, void* data) {
     t->free_bibs_.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data)));
 }
 
+void Nat64Table::free_subscriber(void* table, void* data) {
+    auto* t = static_cast<Nat64Table*>(table);
+    t->free_subs_.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data)));
+}
+
+SubscriberKey Nat64Table::subscriber_of(const uint8_t* src6) const {
+    SubscriberKey k{};
+    const unsigned full = sub_len_ / 8;
+    std::memcpy(k.prefix, src6, full);
+    if (full < 16 && (sub_len_ & 7)) {
+        k.prefix[full] = static_cast<uint8_t>(src6[full] & (0xff00 >> (sub_len_ & 7)));
+    }
+    return k;
+}
+
+void Nat64Table::add_subscriber_session(const uint8_t* src6) {
+    if (subs_ == nullptr) return;
+    const SubscriberKey k = subscriber_of(src6);
+    void* d;
+    if (rte_hash_lookup_data(subs_, &k, &d) >= 0) {
+        auto& e = sub_entries_[reinterpret_cast<uintptr_t>(d)];
+        e.sessions.store(e.sessions.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        return;
+    }
+    if (free_subs_.empty()) return;
+    const uint32_t i = free_subs_.back();
+    sub_entries_[i].sessions.store(1, std::memory_order_relaxed);
+    if (rte_hash_add_key_data(subs_, &k, reinterpret_cast<void*>(uintptr_t{i})) >= 0) {
+        free_subs_.pop_back();
+    }
+}
+
+void Nat64Table::drop_subscriber_session(const uint8_t* src6) {
+    if (subs_ == nullptr) return;
+    const SubscriberKey k = subscriber_of(src6);
+    void* d;
+    if (rte_hash_lookup_data(subs_, &k, &d) < 0) return;
+    auto& e = sub_entries_[reinterpret_cast<uintptr_t>(d)];
+    const uint32_t n = e.sessions.load(std::memory_order_relaxed);
+    if (n > 1) {
+        e.sessions.store(n - 1, std::memory_order_relaxed);
+    } else {
+        e.sessions.store(0, std::memory_order_relaxed);
+        rte_hash_del_key(subs_, &k);
+    }
+}
+
 Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t capacity,
                                                        int socket, rte_rcu_qsbr* qsbr,
-                                                       const Pool4& pool4) {
+                                                       const Pool4& pool4, uint8_t subscriber_len) {
     std::unique_ptr<Nat64Table> t(new Nat64Table(index));
     const std::string sfx = std::to_string(index);
     const uint32_t slots = capacity + kDeferSlack;
@@ -88,6 +135,19 @@ Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t 
         return Error{ErrorCode::Unavailable, "/nat64/capacity",
                      "cannot allocate NAT64 tables for " + std::to_string(capacity) +
                          " sessions (hugepage memory)"};
+    }
+    if (subscriber_len > 0) {
+        t->sub_len_ = subscriber_len;
+        t->subs_ = make_hash("nat64_subs_" + sfx, keys, sizeof(SubscriberKey), socket, qsbr,
+                             t.get(), free_subscriber);
+        t->sub_entries_ = static_cast<SubscriberEntry*>(
+            rte_zmalloc_socket("nat64_subs", sizeof(SubscriberEntry) * slots, 64, socket));
+        if (!t->subs_ || !t->sub_entries_) {
+            return Error{ErrorCode::Unavailable, "/nat64/limits",
+                         "cannot allocate the subscriber table (hugepage memory)"};
+        }
+        t->free_subs_.reserve(slots);
+        for (uint32_t i = slots; i-- > 0;) t->free_subs_.push_back(i);
     }
     t->free_sessions_.reserve(slots);
     t->free_bibs_.reserve(slots);
@@ -119,6 +179,8 @@ Nat64Table::~Nat64Table() {
     rte_hash_free(sess_);
     rte_hash_free(bib4_);
     rte_hash_free(bib6_);
+    rte_hash_free(subs_);
+    rte_free(sub_entries_);
     rte_free(sessions_);
     rte_free(bibs_);
 }
@@ -189,6 +251,7 @@ bool Nat64Table::sweep_sessions(uint32_t now_ms, unsigned budget, Nat64Table* co
         if (rte_hash_del_key(sess_, &k) < 0) continue;
         BibEntry& b = tables[bib_ref_owner(s.bib)]->bib_at(bib_ref_index(s.bib));
         b.refs.fetch_sub(1, std::memory_order_acq_rel);
+        drop_subscriber_session(k.src6);
         const unsigned pi = proto_index(k.proto);
         if (pi < kProtos) ++c_.sessions_expired[pi];
         ++removed;

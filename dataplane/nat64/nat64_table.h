@@ -33,8 +33,11 @@ class Nat64Table {
   public:
     /// A table for worker `index` holding up to `capacity` sessions and as many BIB
     /// entries, on NUMA `socket`, reclaiming through `qsbr`. Thread: main, at start.
+    /// `subscriber_len` > 0 keeps per-subscriber session counts (for limits), subscribers
+    /// being the IPv6 source masked to that length.
     static Result<std::unique_ptr<Nat64Table>> create(unsigned index, uint32_t capacity, int socket,
-                                                      rte_rcu_qsbr* qsbr, const Pool4& pool4);
+                                                      rte_rcu_qsbr* qsbr, const Pool4& pool4,
+                                                      uint8_t subscriber_len = 0);
     ~Nat64Table();
     Nat64Table(const Nat64Table&) = delete;
     Nat64Table& operator=(const Nat64Table&) = delete;
@@ -62,7 +65,8 @@ class Nat64Table {
         void* d[32];
         uint64_t hits = 0;
         rte_hash_lookup_bulk_data(
-            sess_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits, d);
+            sess_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits,
+            d);
         for (unsigned i = 0; i < n; ++i) {
             out[i] = (hits >> i) & 1 ? &sessions_[reinterpret_cast<uintptr_t>(d[i])] : nullptr;
         }
@@ -71,7 +75,8 @@ class Nat64Table {
         void* d[32];
         uint64_t hits = 0;
         rte_hash_lookup_bulk_data(
-            bib4_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits, d);
+            bib4_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits,
+            d);
         for (unsigned i = 0; i < n; ++i) {
             out[i] = (hits >> i) & 1 ? &bibs_[reinterpret_cast<uintptr_t>(d[i])] : nullptr;
         }
@@ -80,7 +85,23 @@ class Nat64Table {
         return rte_hash_lookup(bib4_, &k) >= 0;
     }
 
+    /// Sessions this table holds for a subscriber (0 when counting is off). Thread: any.
+    [[nodiscard]] uint32_t subscriber_sessions(const SubscriberKey& k) const {
+        void* d;
+        if (subs_ == nullptr || rte_hash_lookup_data(subs_, &k, &d) < 0) return 0;
+        return sub_entries_[reinterpret_cast<uintptr_t>(d)].sessions.load(
+            std::memory_order_relaxed);
+    }
+    /// The subscriber of an IPv6 source address under this table's prefix length.
+    [[nodiscard]] SubscriberKey subscriber_of(const uint8_t* src6) const;
+    [[nodiscard]] bool counts_subscribers() const { return subs_ != nullptr; }
+    [[nodiscard]] uint32_t subscribers() const {
+        return subs_ ? static_cast<uint32_t>(rte_hash_count(subs_)) : 0;
+    }
+
     // ---- writes: thread: the owning worker only (or main before the workers run)
+    /// Counts one more session of the subscriber of `src6` in this table.
+    void add_subscriber_session(const uint8_t* src6);
     /// Adds a BIB entry holding one reference (the caller's session) or, `is_static`,
     /// none and never expiring. Null when the table is full.
     BibEntry* add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t addr_index, bool is_static);
@@ -114,6 +135,8 @@ class Nat64Table {
     explicit Nat64Table(unsigned index) : index_(index) {}
     static void free_session(void* table, void* data);
     static void free_bib(void* table, void* data);
+    static void free_subscriber(void* table, void* data);
+    void drop_subscriber_session(const uint8_t* src6);
     bool sweep_sessions(uint32_t now_ms, unsigned budget, Nat64Table* const* tables,
                         unsigned& removed);
     bool sweep_bib(unsigned budget, unsigned& removed);
@@ -124,6 +147,10 @@ class Nat64Table {
     rte_hash* bib4_ = nullptr;
     SessionEntry* sessions_ = nullptr;
     BibEntry* bibs_ = nullptr;
+    rte_hash* subs_ = nullptr;  // null unless limits are on
+    SubscriberEntry* sub_entries_ = nullptr;
+    std::vector<uint32_t> free_subs_;
+    uint8_t sub_len_ = 128;
     std::vector<uint32_t> free_sessions_;  // stack of free slots; sized at start
     std::vector<uint32_t> free_bibs_;
     std::vector<uint32_t> used_[kProtos];        // ports in use per pool4 address (this slice)

@@ -55,6 +55,8 @@ struct Nat64Config {
     /// Subscriber = IPv6 source masked to this length: one subscriber's mappings share a
     /// pool4 address (RFC 4787 REQ-2 "paired", RFC 6888 REQ-2).
     uint8_t subscriber_prefix_len = 128;
+    /// Sessions one subscriber may hold, all workers together (RFC 6888 REQ-4; 0: none).
+    uint32_t max_sessions_per_subscriber = 0;
 };
 
 }  // namespace strait::config

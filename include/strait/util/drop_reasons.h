@@ -61,6 +61,7 @@
     X(Nat64TableFull, "nat64_table_full", "NAT64 session or BIB table full: new flow refused") \
     X(Nat64Pool4Exhausted, "nat64_pool4_exhausted", "no free pool4 port for a new mapping") \
     X(Nat64Untracked, "nat64_untracked", "protocol or fragment NAT64 keeps no state for")      \
+    X(Nat64SubscriberLimit, "nat64_subscriber_limit", "subscriber at its session limit: new flow refused") \
     X(Nat64NoSession, "nat64_no_session", "ICMP error quoting a packet of no known session")   \
     X(InternalBug, "internal_bug", "impossible state; please report")
 
