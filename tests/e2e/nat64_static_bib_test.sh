@@ -3,7 +3,8 @@
 # NAT64 static BIB (RFC 6146 §3.5.1): servers on the IPv6-only client are reachable from the
 # IPv4 side at 192.0.2.1:5080 (TCP, a web server) and 192.0.2.1:5053 (UDP, an echo); the
 # client's own flows from a static transport address leave on its static pool4 port;
-# static entries outlive their sessions; a pool4 port with no entry is refused.
+# a second IPv6 client reaches the first through 192.0.2.1 (hairpin); static entries outlive
+# their sessions; a pool4 port with no entry is refused.
 source "$(dirname "$0")/nat64/lib.sh"
 nat64_up "{\"dns64\": null, \"nat64\": {\"timeouts\": {\"udp\": 2}, \"bib\": [
   {\"protocol\": \"tcp\", \"ipv6\": \"$CLIENT6\", \"port6\": 8080, \"ipv4\": \"$POOL4\", \"port4\": 5080},
@@ -48,13 +49,26 @@ grep -q "^$POOL4 5055 " "$E2E_WORK/echo4.log" ||
     { cat "$E2E_WORK/echo4.log"; fail "[$CLIENT6]:7001 did not leave as $POOL4:5055"; }
 log "IPv4 -> $POOL4:5080 (TCP) and :5053 (UDP) reached the IPv6 host; [$CLIENT6]:7001 left as :5055"
 
+# Hairpin (RFC 6146 §3.8): another IPv6 client reaches the echo through 192.0.2.1:5053 and
+# the echo sees it as 192.0.2.1 inside pool6.
+ip -n "$NS_C" addr add 2001:db8:6::20/64 dev v6c nodad
+in_client "$PYTHON" "$NAT64_DIR/udp_flows.py" flows "${PREF64}c000:201" 5053 1 \
+    --src 2001:db8:6::20 --sport 9000 >"$E2E_WORK/hairpin.json" ||
+    { cat "$E2E_WORK/hairpin.json"; fail "hairpin through $POOL4:5053"; }
+grep -q "^${PREF64}c000:201 [0-9]* 2001:db8:6::20 9000$" "$E2E_WORK/echo6.log" ||
+    { cat "$E2E_WORK/echo6.log"; fail "the echo did not see the hairpinned client as ${PREF64}c000:201"; }
+log "hairpin: [2001:db8:6::20]:9000 -> $POOL4:5053 -> [$CLIENT6]:7000 and back"
+
 # A pool4 port with no BIB entry: refused.
 expect "UDP to an unmapped pool4 port" "$(udp4 5054)" "none"
-check nat64.sessions_created.tcp=1 nat64.sessions_created.udp=2 nat64.bib_entries=3 \
-    nat64.bib_created.tcp=1 nat64.bib_created.udp=2 drops.nat64_no_bib=1 \
+# Sessions: TCP 1; UDP: the two static exchanges, and the hairpin's two (the client's own
+# mapping, which takes the one dynamic BIB entry, and one on the echo's static entry).
+check nat64.sessions_created.tcp=1 nat64.sessions_created.udp=4 nat64.bib_entries=4 \
+    nat64.bib_created.tcp=1 nat64.bib_created.udp=3 drops.nat64_no_bib=1 pool4.$POOL4.udp=3
+# UDP sessions expire after 2 s with the dynamic entry; the static ones stay, and serve again.
+wait_check 10 nat64.sessions_expired.udp=4 nat64.bib_entries=3 nat64.bib_expired.udp=1 \
     pool4.$POOL4.udp=2
-# UDP sessions expire after 2 s; the static entries stay, and serve again.
-wait_check 10 nat64.sessions_expired.udp=2 nat64.bib_entries=3 nat64.bib_expired.udp=0
 expect "UDP echo after expiry" "$(udp4 5053)" "from ipv4"
-check nat64.sessions_created.udp=3 nat64.bib_entries=3 pool4.$POOL4.udp=2 drops.nat64_no_bib=1
+check nat64.sessions_created.udp=5 nat64.bib_entries=3 pool4.$POOL4.udp=2 drops.nat64_no_bib=1 \
+    drops.nat64_table_full=0 drops.nat64_no_session=0 drops.nat64_untracked=0
 pass
