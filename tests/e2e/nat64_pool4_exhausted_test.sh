@@ -16,7 +16,7 @@ done
 # flows DPORT N SPORT: N UDP flows from ports SPORT.. to DPORT; prints how many were answered.
 flows() {
     in_client "$PYTHON" "$NAT64_DIR/udp_flows.py" flows "$SERVER4_AS6" "$1" "$2" \
-        --sport "$3" --timeout 0.3 >"$E2E_WORK/flows.json" || true
+        --sport "$3" >"$E2E_WORK/flows.json" || true
     "$PYTHON" -c "import json; print(json.load(open('$E2E_WORK/flows.json'))['answered'])"
 }
 expect "8 flows on 8 ports" "$(flows 7000 8 20000)" 8

@@ -6,9 +6,8 @@
 #
 #   source "$(dirname "$0")/nat64/lib.sh"
 #   nat64_up '{"nat64": {"timeouts": {"udp": 2}}, "dns64": null}'   # deep-merged patch
-#   nat64_stat sessions_created.udp      # a figure of the "nat64" stats group
-#   pool4_used 192.0.2.1 udp             # ports in use on a pool4 address
-#   check nat64.sessions=0 drops.nat64_no_bib=1 'pool4.192.0.2.1.udp>=1'
+#   check nat64.sessions=0 drops.nat64_no_bib=1 'pool4.192.0.2.1.udp>=1'   # stats asserts
+#   wait_check 10 nat64.bib_entries=0                                       # ... polled
 # The DNS64 helpers (start_nsd, dig_client, expect) come along from dns64/lib.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/../dns64/lib.sh"
 
@@ -55,25 +54,13 @@ wait_listen() {
         ip netns exec "$1" ss -H "$flag" "sport = :$2" | grep -q . && return 0
         sleep 0.1
     done
-    fail "nothing listens on $3 port $2 in $1"
+    fail "nothing listens on ${3:-tcp} port $2 in $1"
 }
 
-# nat64_stat PATH [JSON]: a figure of the "nat64" group, e.g. sessions or sessions_created.tcp.
-nat64_stat() { stat "nat64.$1" "${2:-}"; }
-
-# pool4_used ADDR PROTO [JSON]: ports in use on a pool4 address for a protocol.
-pool4_used() {
-    local doc=${3:-$(stats_json)}
-    "$PYTHON" -c '
-import json, sys
-d = json.loads(sys.argv[3])
-print(sum(e["used"] for e in d.get("pool4", []) if e["address"] == sys.argv[1] and e["protocol"] == sys.argv[2]))' \
-        "$1" "$2" "$doc"
-}
-
-# check CONDITION... : each "path op value" (op one of = >= <= >) against one stats snapshot;
-# paths are dotted (nat64.sessions, totals.drops.nat64_no_bib, pool4.192.0.2.1.udp);
-# fails naming every condition that does not hold.
+# check CONDITION...: each "PATH OP NUMBER" (OP one of = >= <= > <) against one snapshot of
+# GET /api/v1/stats; PATH is dotted (nat64.sessions_created.udp, totals.translated_v6_to_v4),
+# drops.REASON (0 until counted) or pool4.ADDR.PROTO (ports in use). Prints every figure and
+# fails when any condition does not hold.
 check() { stats_hold "$@" || fail "stats check failed (see above)"; }
 
 # stats_hold CONDITION...: like check, but returns non-zero instead of failing the test.

@@ -7,7 +7,7 @@ echo ADDR PORT LOG
     LOG (one line per datagram, flushed), so a test sees the pool4 transport addresses.
 flows DST PORT N [--src ADDR] [--sources] [--sport P] [--window W] [--timeout S]
     N flows to [DST]:PORT, each one datagram "src sport" and its echo, at most W in flight
-    (default 64), one resend after S seconds (default 0.5). --sources: flow i comes from
+    (default 64), one resend after S seconds (default 1). --sources: flow i comes from
     ADDR + i (addresses already on the interface), kernel-chosen port; else all from ADDR
     (default: any) with ports P, P+1, ... (default 20000). Prints JSON
     {"flows", "answered", "sent", "unanswered_sent", "ports": {"src sport": echoed}}.
@@ -101,7 +101,7 @@ def main():
     f.add_argument("--sources", action="store_true")
     f.add_argument("--sport", type=int, default=20000)
     f.add_argument("--window", type=int, default=64)
-    f.add_argument("--timeout", type=float, default=0.5)
+    f.add_argument("--timeout", type=float, default=1.0)
     a = p.parse_args()
     if a.cmd == "echo":
         echo(a.addr, a.port, a.log)
