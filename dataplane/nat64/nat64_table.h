@@ -62,7 +62,8 @@ class Nat64Table {
         void* d[32];
         uint64_t hits = 0;
         rte_hash_lookup_bulk_data(
-            sess_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits, d);
+            sess_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits,
+            d);
         for (unsigned i = 0; i < n; ++i) {
             out[i] = (hits >> i) & 1 ? &sessions_[reinterpret_cast<uintptr_t>(d[i])] : nullptr;
         }
@@ -71,7 +72,8 @@ class Nat64Table {
         void* d[32];
         uint64_t hits = 0;
         rte_hash_lookup_bulk_data(
-            bib4_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits, d);
+            bib4_, const_cast<const void**>(reinterpret_cast<const void* const*>(keys)), n, &hits,
+            d);
         for (unsigned i = 0; i < n; ++i) {
             out[i] = (hits >> i) & 1 ? &bibs_[reinterpret_cast<uintptr_t>(d[i])] : nullptr;
         }
@@ -144,6 +146,7 @@ class Nat64Table {
     uint32_t sess_cursor_ = 0;
     uint32_t bib_cursor_ = 0;
     uint64_t memory_bytes_ = 0;
+    uint32_t capacity_ = 0;  // live sessions (and BIB entries) at most; the slack is for frees
     TableCounters c_;
 };
 
