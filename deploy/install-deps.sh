@@ -12,7 +12,7 @@ PKGS=(
     libcpp-httplib-dev nlohmann-json3-dev libpcap-dev libssl-dev zlib1g-dev libbrotli-dev
     # tests and demo: packets, namespaces, real peers
     python3 python3-scapy iproute2 ethtool iputils-ping traceroute dnsutils curl tcpdump
-    nsd lighttpd procps kmod
+    nsd lighttpd procps kmod iperf3
     # bench/rig/dns64_compare.sh and the DNS64 differential test: peer resolvers, load generator
     bind9 unbound dnsperf
 )
@@ -23,7 +23,7 @@ for p in "${PKGS[@]}"; do
 done
 if ((${#missing[@]})); then
     echo "install-deps: installing ${missing[*]}"
-    # Services (nsd, lighttpd) must not start on install: the tests start their own
+    # Services (nsd, lighttpd, iperf3) must not start on install: the tests start their own
     # instances inside namespaces.
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d

@@ -116,6 +116,7 @@ Result<std::unique_ptr<Nat64Table>> Nat64Table::create(unsigned index, uint32_t 
                                                        int socket, rte_rcu_qsbr* qsbr,
                                                        const Pool4& pool4, uint8_t subscriber_len) {
     std::unique_ptr<Nat64Table> t(new Nat64Table(index));
+    t->capacity_ = capacity;
     const std::string sfx = std::to_string(index);
     const uint32_t slots = capacity + kDeferSlack;
     // The entry arrays bound the table at `capacity`; the hashes get a quarter more key
@@ -187,7 +188,9 @@ Nat64Table::~Nat64Table() {
 
 BibEntry* Nat64Table::add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t addr_index,
                               bool is_static) {
-    if (free_bibs_.empty()) return nullptr;
+    // Deleted entries wait for their grace period in the kDeferSlack slots: the live count,
+    // not the free list, holds the table at its configured capacity.
+    if (free_bibs_.empty() || bib_entries() >= capacity_) return nullptr;
     const uint32_t i = free_bibs_.back();
     BibEntry& b = bibs_[i];
     std::memcpy(b.addr6, k6.src6, 16);
@@ -218,7 +221,7 @@ BibEntry* Nat64Table::add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t add
 
 SessionEntry* Nat64Table::add_session(const SessionKey& k, uint32_t bib, const BibEntry& b,
                                       uint8_t tcp_state, uint32_t expires_ms) {
-    if (free_sessions_.empty()) return nullptr;
+    if (free_sessions_.empty() || sessions() >= capacity_) return nullptr;
     const uint32_t i = free_sessions_.back();
     SessionEntry& s = sessions_[i];
     s.bib = bib;

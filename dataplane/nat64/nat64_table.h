@@ -118,10 +118,13 @@ class Nat64Table {
     unsigned sweep(uint32_t now_ms, unsigned budget, Nat64Table* const* tables);
 
     // ---- figures: thread: any (relaxed)
-    [[nodiscard]] uint32_t sessions() const { return static_cast<uint32_t>(rte_hash_count(sess_)); }
-    [[nodiscard]] uint32_t bib_entries() const {
-        return static_cast<uint32_t>(rte_hash_count(bib4_));
+    // Live entries are created minus removed: rte_hash_count() also counts deleted keys whose
+    // slots wait in the QSBR defer queue (reclaimed only once 32 are pending or the hash
+    // runs out of slots), so it would report expired sessions for ever on a quiet table.
+    [[nodiscard]] uint32_t sessions() const {
+        return live(c_.sessions_created, c_.sessions_expired);
     }
+    [[nodiscard]] uint32_t bib_entries() const { return live(c_.bib_created, c_.bib_expired); }
     [[nodiscard]] uint32_t used_ports(unsigned pi, uint32_t index) const {
         return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(used_[pi][index]))
             .load(std::memory_order_relaxed);
@@ -133,6 +136,16 @@ class Nat64Table {
 
   private:
     explicit Nat64Table(unsigned index) : index_(index) {}
+    /// created - removed; removed is read first so a concurrent sweep cannot make it negative.
+    static uint32_t live(const uint64_t (&created)[kProtos], const uint64_t (&removed)[kProtos]) {
+        auto rd = [](const uint64_t& v, std::memory_order o) {
+            return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(v)).load(o);
+        };
+        uint64_t gone = 0, made = 0;
+        for (unsigned p = 0; p < kProtos; ++p) gone += rd(removed[p], std::memory_order_acquire);
+        for (unsigned p = 0; p < kProtos; ++p) made += rd(created[p], std::memory_order_relaxed);
+        return made > gone ? static_cast<uint32_t>(made - gone) : 0;
+    }
     static void free_session(void* table, void* data);
     static void free_bib(void* table, void* data);
     static void free_subscriber(void* table, void* data);
@@ -158,6 +171,7 @@ class Nat64Table {
     uint32_t sess_cursor_ = 0;
     uint32_t bib_cursor_ = 0;
     uint64_t memory_bytes_ = 0;
+    uint32_t capacity_ = 0;  // live sessions (and BIB entries) at most; the slack is for frees
     TableCounters c_;
 };
 

@@ -20,7 +20,7 @@ expect_error "$E2E_WORK/bad_addr.json" /ports/inside/ipv6/0
 sed 's|"workers": 1|"workers": "one"|' "$good" >"$E2E_WORK/bad_type.json"
 expect_error "$E2E_WORK/bad_type.json" /workers
 sed 's|"2001:db8:64::/96"|"2001:db8:64::1/96"|' "$good" >"$E2E_WORK/host_bits.json"
-expect_error "$E2E_WORK/host_bits.json" /siit/pool6
+expect_error "$E2E_WORK/host_bits.json" /nat64/pool6
 sed 's|"workers": 1|"wokers": 1|' "$good" >"$E2E_WORK/typo.json"
 expect_error "$E2E_WORK/typo.json" /wokers
 rc=0

@@ -18,6 +18,8 @@ c["mode"] = "siit"
 c.pop("nat64", None)
 c["siit"] = {"pool6": "2001:db8:64::/96",
              "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]}
+# Without the nat64 object the DNS64 prefixes no longer default to its pool6.
+c["dns64"]["prefixes"] = ["2001:db8:64::/96"]
 c.update(json.loads(sys.argv[1]))
 if sys.argv[2]:
     c["ports"]["outside"]["gateway4"] = sys.argv[2]
