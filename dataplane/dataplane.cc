@@ -142,6 +142,16 @@ Status setup_translation(Dataplane::Impl& d) {
     d.xcfg.lowest_ipv6_mtu = rt.lowest_ipv6_mtu;
     d.xcfg.self_ipv4 = s.outside.ipv4.front().addr;
     d.xcfg.self_ipv6 = s.inside.ipv6.front().addr;
+    d.xcfg.reset_tos = rt.traffic_class.has_value();
+    d.xcfg.traffic_class = rt.traffic_class.value_or(0);
+    d.xcfg.udp_zero_checksum =
+        rt.amend_udp_checksum_zero ? xlat::UdpZeroChecksum::Compute : xlat::UdpZeroChecksum::Drop;
+    d.xcfg.icmp_errors_per_sec = rt.icmp_errors_per_sec;
+    d.xcfg.icmp_error_burst = rt.icmp_error_burst;
+    d.xcfg.has_rfc6791_pool4 = rt.rfc6791_pool4.has_value();
+    if (rt.rfc6791_pool4) d.xcfg.rfc6791_pool4 = *rt.rfc6791_pool4;
+    d.xcfg.rfc6791_select =
+        rt.rfc6791_hash ? xlat::Rfc6791Select::Hash : xlat::Rfc6791Select::Random;
     if (rt.mode != config::Mode::Siit) return Ok{};
     std::vector<xlat::EamtEntry> entries;
     for (const auto& e : rt.eamt) entries.push_back({e.ipv6, e.ipv4});

@@ -34,7 +34,8 @@ Status read_port(const json& j, const std::string& ptr, bool inside, PortConfig&
     if (auto s = r.uint("tx_desc", out.tx_desc, 64, 16384); !s.ok()) return s;
     if (inside) {
         if (auto s = r.ipv6_ifaddrs("ipv6", out.ipv6); !s.ok()) return s;
-        if (out.ipv6.empty()) return invalid(ptr + "/ipv6", "the inside port needs an IPv6 address");
+        if (out.ipv6.empty())
+            return invalid(ptr + "/ipv6", "the inside port needs an IPv6 address");
         return r.ipv6("gateway6", out.gateway6);
     }
     if (auto s = r.ipv4_ifaddrs("ipv4", out.ipv4); !s.ok()) return s;
@@ -68,7 +69,8 @@ Status read_startup(ObjectReader& r, config::StartupConfig& s) {
     if (auto st = ports.only({"inside", "outside"}); !st.ok()) return st;
     if (!ports.has("inside")) return invalid("/ports/inside", "required");
     if (!ports.has("outside")) return invalid("/ports/outside", "required");
-    if (auto st = read_port(ports.at("inside"), "/ports/inside", true, s.inside); !st.ok()) return st;
+    if (auto st = read_port(ports.at("inside"), "/ports/inside", true, s.inside); !st.ok())
+        return st;
     if (auto st = read_port(ports.at("outside"), "/ports/outside", false, s.outside); !st.ok()) {
         return st;
     }
@@ -78,11 +80,41 @@ Status read_startup(ObjectReader& r, config::StartupConfig& s) {
     return Ok{};
 }
 
+/// The translator knobs under "siit" besides pool6 and the EAMT (RFC 7915, RFC 6791).
+Status read_siit_knobs(const ObjectReader& siit, config::RuntimeConfig& rt) {
+    if (auto st = siit.ipv4_prefix("rfc6791_pool4", rt.rfc6791_pool4); !st.ok()) return st;
+    std::string select = "random";
+    if (auto st = siit.string("rfc6791_select", select); !st.ok()) return st;
+    if (select != "random" && select != "hash") {
+        return invalid("/siit/rfc6791_select",
+                       "must be \"random\" or \"hash\", got \"" + select + "\"");
+    }
+    rt.rfc6791_hash = select == "hash";
+    if (auto st = siit.boolean("amend_udp_checksum_zero", rt.amend_udp_checksum_zero); !st.ok()) {
+        return st;
+    }
+    if (siit.has("traffic_class")) {
+        uint8_t tc = 0;
+        if (auto st = siit.uint("traffic_class", tc, 0, 255); !st.ok()) return st;
+        rt.traffic_class = tc;
+    }
+    if (auto st = siit.uint("icmp_errors_per_sec", rt.icmp_errors_per_sec, 0, 1000000); !st.ok()) {
+        return st;
+    }
+    return siit.uint("icmp_error_burst", rt.icmp_error_burst, 1, 1000000);
+}
+
 Status read_siit(ObjectReader& r, config::RuntimeConfig& rt) {
     if (!r.has("siit")) return Ok{};
     ObjectReader siit(r.at("siit"), "/siit");
     if (!siit.ok()) return siit.error();
-    if (auto st = siit.only({"pool6", "eamt"}); !st.ok()) return st;
+    if (auto st = siit.only({"pool6", "eamt", "rfc6791_pool4", "rfc6791_select",
+                             "amend_udp_checksum_zero", "traffic_class", "icmp_errors_per_sec",
+                             "icmp_error_burst"});
+        !st.ok()) {
+        return st;
+    }
+    if (auto st = read_siit_knobs(siit, rt); !st.ok()) return st;
     if (auto st = siit.ipv6_prefix("pool6", rt.pool6); !st.ok()) return st;
     if (rt.pool6) {
         if (auto st = net::validate_pref64(*rt.pool6); !st.ok()) {
@@ -135,7 +167,8 @@ Status read_runtime(ObjectReader& r, config::RuntimeConfig& rt) {
         if (!n) return n.error();
         rt.nat64 = std::move(*n);
     }
-    if (rt.mode == config::Mode::Nat64 && !rt.nat64) return invalid("/nat64", "required in nat64 mode");
+    if (rt.mode == config::Mode::Nat64 && !rt.nat64)
+        return invalid("/nat64", "required in nat64 mode");
     return Ok{};
 }
 
@@ -171,7 +204,8 @@ Status read_dns64(ObjectReader& r, Config& c) {
     }
     nlohmann::json dj = r.at("dns64");
     if (dj.is_object() && !dj.contains("prefixes") && c.runtime.nat64) {
-        dj["prefixes"] = nlohmann::json::array({net::to_string(c.runtime.nat64->pool6)});  // RFC 6147 §5.2: one prefix
+        dj["prefixes"] = nlohmann::json::array(
+            {net::to_string(c.runtime.nat64->pool6)});  // RFC 6147 §5.2: one prefix
     }
     auto d = parse_dns64_config(dj, "/dns64");
     if (!d) return d.error();
@@ -195,11 +229,11 @@ Status read_dns64(ObjectReader& r, Config& c) {
 Result<Config> parse_config(const json& doc) {
     ObjectReader r(doc, "");
     if (!r.ok()) return r.error();
-    if (auto st = r.only({"eal_args", "workers", "dns64_lcore", "api_listen", "idle_sleep_us",
-                          "idle_yield_polls", "mbufs", "mbuf_data_room", "neighbors", "ports",
-                          "mode", "siit", "nat64", "dns64",
-                          "dns64_idle_polls", "dns64_idle_sleep_us", "dns64_ring_size",
-                          "allow_non_global_in_wkp", "lowest_ipv6_mtu"});
+    if (auto st =
+            r.only({"eal_args", "workers", "dns64_lcore", "api_listen", "idle_sleep_us",
+                    "idle_yield_polls", "mbufs", "mbuf_data_room", "neighbors", "ports", "mode",
+                    "siit", "nat64", "dns64", "dns64_idle_polls", "dns64_idle_sleep_us",
+                    "dns64_ring_size", "allow_non_global_in_wkp", "lowest_ipv6_mtu"});
         !st.ok()) {
         return st.error();
     }

@@ -8,6 +8,19 @@ namespace strait::ctl {
 
 using nlohmann::json;
 
+namespace {
+// Every translator counter, zero or not (they are few, and a missing key reads as a bug).
+json xlat_json(const std::array<uint64_t, kXlatCounterCount>& v) {
+    json j = json::object();
+    for (std::size_t i = 0; i < kXlatCounterCount; ++i) {
+        j[std::string(xlat_counter_name(static_cast<XlatCounter>(i)))] = v[i];
+    }
+    return j;
+}
+// The DNS64 lcore translates nothing: its translator counters are not shown.
+bool translates(const LcoreStats& l) { return l.role != "dns64"; }
+}  // namespace
+
 json stats_to_json(const StatsSnapshot& s) {
     LcoreStats total;
     json lcores = json::array();
@@ -24,14 +37,17 @@ json stats_to_json(const StatsSnapshot& s) {
         total.translated_v6_to_v4 += l.translated_v6_to_v4;
         total.translated_v4_to_v6 += l.translated_v4_to_v6;
         total.local_replies += l.local_replies;
-        lcores.push_back({{"lcore", l.lcore},
-                          {"role", l.role},
-                          {"rx", {{"inside", l.rx[0]}, {"outside", l.rx[1]}}},
-                          {"tx", {{"inside", l.tx[0]}, {"outside", l.tx[1]}}},
-                          {"translated_v6_to_v4", l.translated_v6_to_v4},
-                          {"translated_v4_to_v6", l.translated_v4_to_v6},
-                          {"local_replies", l.local_replies},
-                          {"drops", drops}});
+        for (std::size_t i = 0; i < kXlatCounterCount; ++i) total.xlat[i] += l.xlat[i];
+        json lc = {{"lcore", l.lcore},
+                   {"role", l.role},
+                   {"rx", {{"inside", l.rx[0]}, {"outside", l.rx[1]}}},
+                   {"tx", {{"inside", l.tx[0]}, {"outside", l.tx[1]}}},
+                   {"translated_v6_to_v4", l.translated_v6_to_v4},
+                   {"translated_v4_to_v6", l.translated_v4_to_v6},
+                   {"local_replies", l.local_replies},
+                   {"drops", drops}};
+        if (translates(l)) lc["xlat"] = xlat_json(l.xlat);
+        lcores.push_back(lc);
     }
     json drops = json::object();
     uint64_t dropped = 0;
@@ -60,7 +76,8 @@ json stats_to_json(const StatsSnapshot& s) {
                   {"translated_v4_to_v6", total.translated_v4_to_v6},
                   {"local_replies", total.local_replies},
                   {"dropped", dropped},
-                  {"drops", drops}}},
+                  {"drops", drops},
+                  {"xlat", xlat_json(total.xlat)}}},
                 {"ports", ports},
                 {"lcores", lcores}};
     const std::pair<const char*, const std::vector<NamedCounter>*> groups[] = {
@@ -122,6 +139,15 @@ std::string stats_to_prometheus(const StatsSnapshot& s) {
         for (std::size_t i = 0; i < kDropReasonCount; ++i) {
             o << "strait_dataplane_drops_total{lcore=\"" << l.lcore << "\",reason=\""
               << drop_label(static_cast<DropReason>(i)) << "\"} " << l.drops[i] << "\n";
+        }
+    }
+    for (std::size_t i = 0; i < kXlatCounterCount; ++i) {
+        const auto c = static_cast<XlatCounter>(i);
+        const std::string m = "strait_xlat_" + std::string(xlat_counter_name(c)) + "_total";
+        o << "# HELP " << m << " Translator: " << xlat_counter_help(c) << ".\n# TYPE " << m
+          << " counter\n";
+        for (const auto& l : s.lcores) {
+            if (translates(l)) o << m << "{lcore=\"" << l.lcore << "\"} " << l.xlat[i] << "\n";
         }
     }
     // name suffix: counters end in _total (Prometheus convention), gauges do not.

@@ -8,6 +8,7 @@
 
 #include "strait/util/drop_reasons.h"
 #include "strait/util/stats.h"
+#include "strait/util/xlat_counters.h"
 
 namespace strait::dp {
 
@@ -19,6 +20,7 @@ struct alignas(64) LcoreCounters {
     uint64_t translated_v4_to_v6 = 0;
     uint64_t local_replies = 0;
     uint64_t drops[kDropReasonCount] = {};
+    XlatCounters xlat;  // the translator's own (XlatContext), copied once per burst
 
     void drop(DropReason r) { ++drops[static_cast<unsigned>(r)]; }
 };
@@ -38,6 +40,7 @@ inline LcoreStats read_counters(const LcoreCounters& c) {
     s.translated_v4_to_v6 = ld(c.translated_v4_to_v6);
     s.local_replies = ld(c.local_replies);
     for (std::size_t i = 0; i < kDropReasonCount; ++i) s.drops[i] = ld(c.drops[i]);
+    for (std::size_t i = 0; i < kXlatCounterCount; ++i) s.xlat[i] = ld(c.xlat.v[i]);
     return s;
 }
 

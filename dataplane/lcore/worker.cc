@@ -5,6 +5,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
+#include <rte_random.h>
 #include <rte_ring.h>
 
 #include <cstring>
@@ -33,12 +34,18 @@ void local_input(WorkerState& w, unsigned pi, rte_mbuf* m, const pkt::Classified
     auto* f = rte_pktmbuf_mtod(m, uint8_t*);
     pkt::LocalResult r;
     switch (cl.kind) {
-        case pkt::Kind::Arp: r = pkt::arp_input(f, m->data_len, port.local); break;
+        case pkt::Kind::Arp:
+            r = pkt::arp_input(f, m->data_len, port.local);
+            break;
         case pkt::Kind::Ndp:
             r = pkt::ndp_input(f, cl.l3_len, m->buf_len - m->data_off, port.local);
             break;
-        case pkt::Kind::Echo6: r = pkt::echo6_reply(f, cl.l3_len, port.local.mac); break;
-        default: r = pkt::echo4_reply(f, cl.l3_len, port.local.mac); break;
+        case pkt::Kind::Echo6:
+            r = pkt::echo6_reply(f, cl.l3_len, port.local.mac);
+            break;
+        default:
+            r = pkt::echo4_reply(f, cl.l3_len, port.local.mac);
+            break;
     }
     if (r.learn.valid) learn(w, pi, r.learn);
     if (r.action == pkt::LocalAction::Drop) return drop(w, m, r.reason);
@@ -82,8 +89,7 @@ void handle(WorkerState& w, unsigned pi, rte_mbuf* m) {
 /// Upstream answers have their own ring, which the DNS64 lcore drains first: they finish
 /// work already paid for and free pending slots, so a query flood sheds queries at the
 /// query ring instead of the answers that would let the backlog clear.
-unsigned enqueue_or_drop(WorkerState& w, rte_ring* r, rte_mbuf** pkts, uint16_t n,
-                         DropReason why) {
+unsigned enqueue_or_drop(WorkerState& w, rte_ring* r, rte_mbuf** pkts, uint16_t n, DropReason why) {
     const unsigned sent =
         rte_ring_enqueue_burst(r, reinterpret_cast<void* const*>(pkts), n, nullptr);
     for (unsigned i = sent; i < n; ++i) drop(w, pkts[i], why);
@@ -96,7 +102,8 @@ void hand_to_dns64(WorkerState& w) {
         dropped += enqueue_or_drop(w, w.cfg->dns64_answer_ring, w.dns_ans, w.n_dns_ans,
                                    DropReason::AnswerRingFull);
     }
-    if (w.n_dns) dropped += enqueue_or_drop(w, w.cfg->dns64_ring, w.dns, w.n_dns, DropReason::RingFull);
+    if (w.n_dns)
+        dropped += enqueue_or_drop(w, w.cfg->dns64_ring, w.dns, w.n_dns, DropReason::RingFull);
     // The DNS64 lcore is behind. When it shares this CPU (idle_yield_polls set), it runs
     // now rather than at the end of our time slice, so overload costs drops, not answers.
     if (dropped && w.cfg->idle.yield_after) sched_yield();
@@ -136,6 +143,7 @@ void process_burst(WorkerState& w, unsigned pi, rte_mbuf** pkts, uint16_t n) {
     }
     if (w.n_transit) translate_stage(w, pi);
     if (w.n_dns | w.n_dns_ans) hand_to_dns64(w);
+    w.c.xlat = w.xctx.counters;  // the translator counts in its context; stats read here
 }
 
 /// NAT64 expiry: at most every 100 us a step over 128 entries of each table (a few us):
@@ -166,6 +174,7 @@ int worker_main(void* arg) {
     const double ns_per_tsc = 1e9 / static_cast<double>(rte_get_tsc_hz());
     WorkerState w{cfg, *cfg->counters, {}, rte_get_tsc_hz() / 10, {}, ns_per_tsc, {}, 0, {}, 0};
     w.sweep_interval_tsc = rte_get_tsc_hz() / (1000000000 / kSweepIntervalNs);
+    w.xctx.rng_state = rte_rand();  // RFC 6791 picks differ between lcores and runs
     for (unsigned pi = 0; pi < 2; ++pi) {
         w.tx[pi].port_id = cfg->ports[pi]->port_id;
         w.tx[pi].queue = cfg->txq[pi];

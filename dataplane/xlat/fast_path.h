@@ -14,8 +14,9 @@
 namespace strait::xlat::detail {
 
 /// RFC 7915 §4 for the common IPv4 packet: 20-byte header (no options), not a fragment,
-/// valid header checksum, TTL > 1, TCP, UDP with a checksum, or ICMP echo request/reply,
-/// and the IPv6 result fits min(lowest_ipv6_mtu, mtu6) (no PTB, no fragmentation).
+/// valid header checksum, TTL > 1 (any TTL, kept as is, in the MapScope::Hairpin pass),
+/// TCP, UDP with a checksum, or ICMP echo request/reply, and the IPv6 result fits
+/// min(lowest_ipv6_mtu, mtu6) (no PTB, no fragmentation).
 /// Returns false, with `pkt`, `ctx` and the mapper untouched, for any other packet; true
 /// with `out` set (Forward or the mapper's Drop) otherwise. Output is byte-identical to
 /// the full path (tests/unit/xlat/fast_path_test.cc checks it). thread: the caller's lcore.
@@ -34,7 +35,9 @@ inline bool try_fast_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, M& mapper, 
     // Fits: DF=1 up to mtu6 (else Fragmentation Needed), DF=0 up to the fragmenting size.
     const uint16_t frag = load_be16(p + 6);
     const uint32_t fits = (frag & 0x4000) ? cfg.mtu6 : std::min(cfg.lowest_ipv6_mtu, cfg.mtu6);
-    if (l4_len - 8 > pkt.len - wire::kIpv4HdrLen - 8 || (frag & 0x3fff) != 0 || p[8] <= 1 ||
+    // RFC 7757 §4.2: the hairpin pass does not decrement again (one gateway, one hop).
+    const uint8_t dec = scope == MapScope::Hairpin ? 0 : 1;
+    if (l4_len - 8 > pkt.len - wire::kIpv4HdrLen - 8 || (frag & 0x3fff) != 0 || p[8] <= dec ||
         l4_len + wire::kIpv6HdrLen > fits || pkt.headroom < wire::kIpv6HdrLen - wire::kIpv4HdrLen) {
         return false;
     }
@@ -90,7 +93,7 @@ inline bool try_fast_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, M& mapper, 
                              net::csum_fold(new_s), proto == wire::kProtoUdp);
     }
     const uint8_t tclass = cfg.reset_tos ? cfg.traffic_class : p[1];
-    const uint8_t hop = static_cast<uint8_t>(p[8] - 1);
+    const uint8_t hop = static_cast<uint8_t>(p[8] - dec);
     uint8_t* h = l4 - wire::kIpv6HdrLen;
     wire::write_ipv6(h, tclass, static_cast<uint16_t>(l4_len), next, hop, s6, d6);
     pkt.move_start(-static_cast<int32_t>(wire::kIpv6HdrLen - wire::kIpv4HdrLen));

@@ -25,14 +25,19 @@ bool unicast_v6(const uint8_t* a) {
 }  // namespace
 
 bool take_icmp_token(XlatContext& ctx, const XlatConfig& cfg) {
+    if (cfg.icmp_errors_per_sec == 0) {  // siit.icmp_errors_per_sec 0: errors are off
+        ctx.counters.inc(XlatCounter::IcmpErrorsRateLimited);
+        return false;
+    }
     if (!ctx.icmp_bucket_started) {
         ctx.icmp_bucket_started = true;
         ctx.icmp_tokens = cfg.icmp_error_burst;
         ctx.icmp_last_refill_ns = ctx.now_ns;
     }
-    if (cfg.icmp_errors_per_sec != 0 && ctx.now_ns > ctx.icmp_last_refill_ns) {
+    if (ctx.now_ns > ctx.icmp_last_refill_ns) {
         const uint64_t ns_per_token = 1000000000ull / cfg.icmp_errors_per_sec;
-        const uint64_t add = (ctx.now_ns - ctx.icmp_last_refill_ns) / std::max<uint64_t>(ns_per_token, 1);
+        const uint64_t add =
+            (ctx.now_ns - ctx.icmp_last_refill_ns) / std::max<uint64_t>(ns_per_token, 1);
         if (add > 0) {
             ctx.icmp_tokens = static_cast<uint32_t>(
                 std::min<uint64_t>(uint64_t{ctx.icmp_tokens} + add, cfg.icmp_error_burst));
@@ -40,11 +45,11 @@ bool take_icmp_token(XlatContext& ctx, const XlatConfig& cfg) {
         }
     }
     if (ctx.icmp_tokens == 0) {
-        ++ctx.icmp_errors_rate_limited;
+        ctx.counters.inc(XlatCounter::IcmpErrorsRateLimited);
         return false;
     }
     --ctx.icmp_tokens;
-    ++ctx.icmp_errors_sent;
+    ctx.counters.inc(XlatCounter::IcmpErrorsSent);
     return true;
 }
 

@@ -9,8 +9,9 @@
 
 namespace strait::xlat {
 
-/// Token bucket on ctx.now_ns (cfg.icmp_errors_per_sec, cfg.icmp_error_burst). True when a
-/// token was taken; false counts ctx.icmp_errors_rate_limited. thread: ctx's lcore.
+/// Token bucket on ctx.now_ns (cfg.icmp_errors_per_sec, cfg.icmp_error_burst; a rate of 0
+/// takes none). True when a token was taken (counts IcmpErrorsSent); false counts
+/// IcmpErrorsRateLimited. thread: ctx's lcore.
 bool take_icmp_token(XlatContext& ctx, const XlatConfig& cfg);
 
 /// RFC 792 / RFC 1812 §4.3.2.3: turns the untouched IPv4 packet in `pkt` into an ICMPv4

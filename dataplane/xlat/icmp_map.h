@@ -10,6 +10,7 @@ namespace strait::xlat {
 
 inline constexpr uint8_t kIcmp4EchoReply = 0;
 inline constexpr uint8_t kIcmp4DestUnreach = 3;
+inline constexpr uint8_t kIcmp4AdminProhibited = 13;  // Destination Unreachable code (RFC 1812)
 inline constexpr uint8_t kIcmp4EchoRequest = 8;
 inline constexpr uint8_t kIcmp4TimeExceeded = 11;
 inline constexpr uint8_t kIcmp4ParamProblem = 12;

@@ -17,8 +17,12 @@ namespace strait::xlat {
 ///    way, so its source is the far side), then MapScope::ErrorOuter for the outer header —
 ///    a stateful mapper may remember the session found by the Inner call;
 ///  - map_v4_to_v6 with MapScope::Hairpin for the second pass of a hairpinned packet
-///    (RFC 7757 §4.2: map the source with pool6, not the EAMT).
-/// map_v6_to_v4 may answer MapStatus::Hairpin (Outer only). Mappers must not allocate,
+///    (RFC 7757 §4.2: map the source with pool6, not the EAMT); when that packet is an ICMP
+///    error, MapScope::HairpinInner for its quoted packet (whose destination is mapped as
+///    the outer source is) then MapScope::HairpinErrorOuter for the outer header.
+/// map_v6_to_v4 may answer MapStatus::Hairpin (Outer or ErrorOuter), and for ErrorOuter
+/// may set MapResult::src_unmapped (RFC 6791: the translator picks the source). A mapper
+/// that never answers Hairpin never sees the Hairpin* scopes. Mappers must not allocate,
 /// lock or block; a failure is MapStatus::Drop with a DropReason. thread: per the mapper.
 template <class M>
 concept Mapper = requires(M& m, const Flow6& in6, Flow4& out4, const Flow4& in4, Flow6& out6,

@@ -13,45 +13,53 @@ namespace strait::xlat {
 /// Maps addresses only; ports and ICMP identifiers pass unchanged. Holds pointers into an
 /// immutable snapshot (the Eamt), so it is cheap to construct per burst. thread: any worker.
 class SiitMapper {
-public:
+  public:
     /// `pool6.len == 0` means no pool6 (EAMT only). `pool6` must satisfy validate_pref64.
     /// `allow_non_global_in_wkp`: RFC 6052 §3.1 lab override for 64:ff9b::/96.
     SiitMapper(const Eamt& eamt, const net::Ipv6Prefix& pool6, bool allow_non_global_in_wkp);
 
     /// RFC 7757 §3.2 / RFC 7915 §5.1: source and destination through the EAMT, else
-    /// extracted from pool6; neither -> Drop(XlatNoMapping). Outer packets whose pool6
-    /// destination is EAMT-mapped answer Hairpin (RFC 7757 §4.2).
+    /// extracted from pool6; neither -> Drop(XlatNoMapping), except the source of an ICMPv6
+    /// error (ErrorOuter), which answers src_unmapped (RFC 6791). Packets and errors whose
+    /// pool6 destination is EAMT-mapped answer Hairpin (RFC 7757 §4.2).
     [[gnu::always_inline]] MapResult map_v6_to_v4(const Flow6& in, Flow4& out,
                                                   MapScope scope) const {
         bool src_pool6 = false;
         bool dst_pool6 = false;
+        MapResult res = MapResult::ok();
         if (const DropReason r = addr_v6_to_v4(in.src, out.src, src_pool6); r != kOk) {
-            return MapResult::drop(r);
+            if (scope != MapScope::ErrorOuter || r != DropReason::XlatNoMapping) {
+                return MapResult::drop(r);
+            }
+            res.src_unmapped = true;  // a router with a native address reports an error
         }
         if (const DropReason r = addr_v6_to_v4(in.dst, out.dst, dst_pool6); r != kOk) {
             return MapResult::drop(r);
         }
-        if (scope == MapScope::Outer && dst_pool6 && eamt_->contains_v4(out.dst.b.data())) {
-            return {MapStatus::Hairpin, DropReason::InternalBug};
+        if ((scope == MapScope::Outer || scope == MapScope::ErrorOuter) && dst_pool6 &&
+            eamt_->contains_v4(out.dst.b.data())) {
+            res.status = MapStatus::Hairpin;
         }
-        return MapResult::ok();
+        return res;
     }
 
-    /// RFC 7757 §3.2 / RFC 7915 §4.1: EAMT, else embedded in pool6. With MapScope::Hairpin
-    /// the source skips the EAMT (RFC 7757 §4.2) so the far IPv6 node sees a pool6 address.
+    /// RFC 7757 §3.2 / RFC 7915 §4.1: EAMT, else embedded in pool6. In the hairpin pass
+    /// (RFC 7757 §4.2) the source skips the EAMT so the far IPv6 node sees a pool6 address;
+    /// in a hairpinned error's quoted packet, which travelled the other way, the destination.
     [[gnu::always_inline]] MapResult map_v4_to_v6(const Flow4& in, Flow6& out,
                                                   MapScope scope) const {
-        const bool src_eamt = scope != MapScope::Hairpin;
+        const bool src_eamt = scope != MapScope::Hairpin && scope != MapScope::HairpinErrorOuter;
+        const bool dst_eamt = scope != MapScope::HairpinInner;
         if (const DropReason r = addr_v4_to_v6(in.src, out.src, src_eamt); r != kOk) {
             return MapResult::drop(r);
         }
-        if (const DropReason r = addr_v4_to_v6(in.dst, out.dst, true); r != kOk) {
+        if (const DropReason r = addr_v4_to_v6(in.dst, out.dst, dst_eamt); r != kOk) {
             return MapResult::drop(r);
         }
         return MapResult::ok();
     }
 
-private:
+  private:
     // Inline: the translator's fast path calls these once per address.
     static constexpr DropReason kOk = DropReason::Count_;
 

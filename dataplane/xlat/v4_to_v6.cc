@@ -58,10 +58,10 @@ void fill_flow(const V4Ip& ip, Flow4& f) {
     f.proto = ip.proto;
 }
 
-// RFC 7915 §4.3: the IPv4 packet quoted in an ICMPv4 error.
+// RFC 7915 §4.3: the IPv4 packet quoted in an ICMPv4 error (its original datagram field).
 DropReason plan_inner_v4(V4Plan& plan) {
     uint8_t* inner = plan.ip.hdr + plan.ip.ihl + wire::kIcmpHdrLen;
-    const uint32_t avail = plan.l4_avail - wire::kIcmpHdrLen;
+    const uint32_t avail = plan.ext.orig_len;
     if (parse_v4(inner, avail, plan.inner) != kOk) return DropReason::IcmpInnerMalformed;
     const V4Ip& in = plan.inner;
     plan.inner_l4_avail = avail - in.ihl;
@@ -81,8 +81,9 @@ DropReason plan_inner_v4(V4Plan& plan) {
     return kOk;
 }
 
-// RFC 7915 §4.2: type/code, rest-of-header and, for errors, the quoted packet.
-DropReason plan_icmp_v4(const XlatConfig& cfg, V4Plan& plan) {
+// RFC 7915 §4.2: type/code, rest-of-header and, for errors, the quoted packet and an
+// RFC 4884 extension after it.
+DropReason plan_icmp_v4(const XlatConfig& cfg, XlatContext& ctx, V4Plan& plan) {
     if (plan.ip.fragment()) return DropReason::IcmpFragmented;
     const uint8_t* icmp = plan.ip.hdr + plan.ip.ihl;
     plan.icmp = map_icmp_v4_to_v6(icmp[0], icmp[1]);
@@ -92,6 +93,9 @@ DropReason plan_icmp_v4(const XlatConfig& cfg, V4Plan& plan) {
         return kOk;
     }
     if (wire::checksum(icmp, plan.l4_avail) != 0) return DropReason::IcmpBadChecksum;
+    const uint32_t payload = plan.l4_avail - wire::kIcmpHdrLen;
+    plan.ext = split_icmp_ext(icmp4_has_length(icmp[0]) ? icmp[5] : 0, 4, payload);
+    if (plan.ext.invalid) ctx.counters.inc(XlatCounter::IcmpExtInvalid);
     if (const DropReason r = plan_inner_v4(plan); r != kOk) return r;
     switch (plan.icmp.rest) {
         case IcmpRest::Mtu:
@@ -103,22 +107,27 @@ DropReason plan_icmp_v4(const XlatConfig& cfg, V4Plan& plan) {
             plan.icmp_rest = static_cast<uint32_t>(p);
             break;
         }
-        case IcmpRest::NextHeader: plan.icmp_rest = 6; break;  // IPv6 Next Header offset
-        default: plan.icmp_rest = 0; break;
+        case IcmpRest::NextHeader:
+            plan.icmp_rest = 6;
+            break;  // IPv6 Next Header offset
+        default:
+            plan.icmp_rest = 0;
+            break;
     }
     return kOk;
 }
 
-DropReason plan_l4_v4(const XlatConfig& cfg, V4Plan& plan) {
+DropReason plan_l4_v4(const XlatConfig& cfg, XlatContext& ctx, V4Plan& plan) {
     const V4Ip& ip = plan.ip;
     uint8_t* l4 = ip.hdr + ip.ihl;
-    if (ip.proto == wire::kProtoIcmp) return plan_icmp_v4(cfg, plan);
+    if (ip.proto == wire::kProtoIcmp) return plan_icmp_v4(cfg, ctx, plan);
     if (ip.proto == wire::kProtoIcmp6) return DropReason::XlatBadProtocol;
     if (ip.frag_off != 0) return kOk;  // non-first fragment: transport bytes untouched
     const int csum_at = wire::l4_checksum_offset(ip.proto);
     if (csum_at < 0) return kOk;  // other protocols pass unchanged
     if (plan.l4_avail < static_cast<uint32_t>(csum_at) + 2) return DropReason::Ipv4Truncated;
     wire::fill_ports(l4, plan.l4_avail, ip.proto, false, plan.flow);
+    // RFC 7915 §4.5: a stateless translator cannot sum a datagram it sees in pieces.
     if (ip.proto == wire::kProtoUdp && load_be16(l4 + 6) == 0) {
         if (ip.fragment()) return DropReason::UdpZeroChecksumFragment;
         if (cfg.udp_zero_checksum == UdpZeroChecksum::Drop) return DropReason::UdpZeroChecksum;
@@ -133,7 +142,8 @@ uint32_t header_growth(const V4Ip& ip) {
 
 }  // namespace
 
-Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V4Plan& plan) {
+Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V4Plan& plan,
+                      MapScope scope) {
     V4Ip& ip = plan.ip;
     if (const DropReason r = parse_v4(pkt.data, pkt.len, ip); r != kOk) return Outcome::drop(r);
     if (ip.total_len > pkt.len) return Outcome::drop(DropReason::Ipv4Truncated);
@@ -158,8 +168,16 @@ Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
     if (ip.ihl > wire::kIpv4HdrLen && has_source_route(ip)) {
         return reply_or_drop(kIcmp4DestUnreach, 5, 0, DropReason::Ipv4SourceRoute);
     }
-    if (ip.ttl <= 1) return reply_or_drop(kIcmp4TimeExceeded, 0, 0, DropReason::Ipv4TtlExpired);
-    if (const DropReason r = plan_l4_v4(cfg, plan); r != kOk) return Outcome::drop(r);
+    if (ip.ttl <= 1 && scope != MapScope::Hairpin) {
+        return reply_or_drop(kIcmp4TimeExceeded, 0, 0, DropReason::Ipv4TtlExpired);
+    }
+    if (const DropReason r = plan_l4_v4(cfg, ctx, plan); r != kOk) {
+        // RFC 7915 §4.5: the fragment is dropped; the sender learns it was refused.
+        if (r == DropReason::UdpZeroChecksumFragment) {
+            return reply_or_drop(kIcmp4DestUnreach, kIcmp4AdminProhibited, 0, r);
+        }
+        return Outcome::drop(r);
+    }
     uint32_t growth = header_growth(ip);
     plan.frag_hdr = ip.fragment();
     if (plan.icmp.is_error) {
@@ -186,7 +204,6 @@ Outcome plan_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
 
 namespace {
 
-
 // RFC 7915 §4.4/§4.5: transport checksum and ports of a first fragment, by RFC 1624.
 // `icmp_len` is the ICMP message length for the ICMPv6 pseudo-header; `id_from_src` picks
 // which mapped port carries a rewritten echo identifier.
@@ -197,7 +214,8 @@ void fix_l4_v4_to_v6(uint8_t* l4, uint32_t avail, const Flow4& in, const Flow6& 
         const IcmpMapping m = map_icmp_v4_to_v6(l4[0], l4[1]);
         uint32_t old_s = uint32_t{l4[0]} << 8 | l4[1];
         uint32_t new_s = uint32_t{m.type} << 8 | l4[1];
-        new_s += wire::pseudo_sum_v6(out.src.b.data(), out.dst.b.data(), wire::kProtoIcmp6, icmp_len);
+        new_s +=
+            wire::pseudo_sum_v6(out.src.b.data(), out.dst.b.data(), wire::kProtoIcmp6, icmp_len);
         if (in.has_ports) {
             const uint16_t id = id_from_src ? out.src_port : out.dst_port;
             old_s += in.src_port;
@@ -211,7 +229,9 @@ void fix_l4_v4_to_v6(uint8_t* l4, uint32_t avail, const Flow4& in, const Flow6& 
     wire::rewrite_transport(l4, avail, in, out);
 }
 
-uint8_t tclass(const XlatConfig& cfg, uint8_t tos) { return cfg.reset_tos ? cfg.traffic_class : tos; }
+uint8_t tclass(const XlatConfig& cfg, uint8_t tos) {
+    return cfg.reset_tos ? cfg.traffic_class : tos;
+}
 
 // Writes the IPv6 header (+ Fragment Header) translated from `ip` so it ends at `l4`.
 uint8_t* write_header_v6(const XlatConfig& cfg, const V4Ip& ip, const Flow6& out, uint8_t hop,
@@ -227,7 +247,10 @@ uint8_t* write_header_v6(const XlatConfig& cfg, const V4Ip& ip, const Flow6& out
     return h;
 }
 
-Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan) {
+// RFC 7915 §4.2/§4.4 and RFC 4884: the translated error is the quoted packet's translated
+// header, the rest of the original datagram and any extension, at most 1280 bytes.
+Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx,
+                         const V4Plan& plan, uint8_t hop) {
     const V4Ip& ip = plan.ip;
     const V4Ip& in = plan.inner;
     uint8_t* inner_l4 = in.hdr + in.ihl;
@@ -238,15 +261,27 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& pl
     uint8_t* inner6 = write_header_v6(cfg, in, plan.inner_out, in.ttl, inner_l4, in.fragment());
     uint8_t* icmp = inner6 - wire::kIcmpHdrLen;
     uint8_t* h = icmp - wire::kIpv6HdrLen;
+    // With an extension the original datagram's padding goes: it is padded again below.
+    const IcmpExt& x = plan.ext;
+    const uint32_t data_in = x.ext_len ? std::min<uint32_t>(x.orig_len, in.total_len) : x.orig_len;
+    const uint32_t ext_len = icmp6_has_length(plan.icmp.type) ? x.ext_len : 0;
+    const uint8_t* end = pkt.data + pkt.len + pkt.tailroom;
+    const IcmpExtLayout lay = layout_icmp_ext(
+        inner6, data_in - in.ihl + static_cast<uint32_t>(inner_l4 - inner6), in.hdr + x.orig_len,
+        ext_len, 8, wire::kIpv6MinMtu - wire::kIpv6HdrLen - wire::kIcmpHdrLen,  // RFC 4443 §2.4 (c)
+        static_cast<uint32_t>(end - inner6));
+    if (x.ext_len)
+        ctx.counters.inc(lay.len_attr ? XlatCounter::IcmpExtKept : XlatCounter::IcmpExtRemoved);
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
-    pkt.truncate(std::min(pkt.len, wire::kIpv6MinMtu));  // RFC 4443 §2.4 (c)
+    pkt.resize(wire::kIpv6HdrLen + wire::kIcmpHdrLen + lay.payload_len);
     const uint32_t icmp_len = pkt.len - wire::kIpv6HdrLen;
     wire::write_ipv6(h, tclass(cfg, ip.tos), static_cast<uint16_t>(icmp_len), wire::kProtoIcmp6,
-                     static_cast<uint8_t>(ip.ttl - 1), plan.out.src.b.data(), plan.out.dst.b.data());
+                     hop, plan.out.src.b.data(), plan.out.dst.b.data());
     icmp[0] = plan.icmp.type;
     icmp[1] = plan.icmp.code;
     store_be16(icmp + 2, 0);
     net::store_be32(icmp + 4, plan.icmp_rest);
+    if (lay.len_attr) icmp[4] = lay.len_attr;  // RFC 4884 §4.5/§4.6: 64-bit words
     const uint32_t pseudo = wire::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, icmp_len);
     store_be16(icmp + 2, wire::checksum(icmp, icmp_len, pseudo));
     return Outcome::forward();
@@ -254,15 +289,17 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& pl
 
 }  // namespace
 
-Outcome write_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan) {
-    if (plan.icmp.is_error) return write_icmp_error(pkt, cfg, plan);
+Outcome write_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, const V4Plan& plan,
+                       MapScope scope) {
     const V4Ip& ip = plan.ip;
+    // RFC 7757 §4.2 hairpin: the first pass decremented; one gateway is one hop.
+    const auto hop = static_cast<uint8_t>(scope == MapScope::Hairpin ? ip.ttl : ip.ttl - 1);
+    if (plan.icmp.is_error) return write_icmp_error(pkt, cfg, ctx, plan, hop);
     uint8_t* l4 = ip.hdr + ip.ihl;
     if (ip.frag_off == 0 && !plan.udp_compute) {
         fix_l4_v4_to_v6(l4, plan.l4_avail, plan.flow, plan.out, plan.l4_avail, false);
     }
-    uint8_t* h = write_header_v6(cfg, ip, plan.out, static_cast<uint8_t>(ip.ttl - 1), l4,
-                                 plan.frag_hdr);
+    uint8_t* h = write_header_v6(cfg, ip, plan.out, hop, l4, plan.frag_hdr);
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
     if (plan.udp_compute) {  // RFC 7915 §4.5: compute the checksum IPv4 left out
         if (plan.flow.has_ports) {
@@ -272,6 +309,7 @@ Outcome write_v4_to_v6(PacketBuf& pkt, const XlatConfig& cfg, const V4Plan& plan
         const uint32_t pseudo = wire::pseudo_sum_v6(h + 8, h + 24, wire::kProtoUdp, plan.l4_avail);
         uint16_t c = wire::checksum(l4, plan.l4_avail, pseudo);
         store_be16(l4 + 6, c == 0 ? 0xffff : c);
+        ctx.counters.inc(XlatCounter::UdpChecksumsComputed);
     }
     if (plan.fragment_after) {
         return {Verdict::Fragment, DropReason::InternalBug,

@@ -74,10 +74,10 @@ void fill_flow(const V6Ip& ip, Flow6& f) {
     f.proto = ip.proto;
 }
 
-// RFC 7915 §5.3: the IPv6 packet quoted in an ICMPv6 error.
+// RFC 7915 §5.3: the IPv6 packet quoted in an ICMPv6 error (its original datagram field).
 DropReason plan_inner_v6(V6Plan& plan) {
     uint8_t* inner = plan.ip.hdr + plan.ip.hdr_len + wire::kIcmpHdrLen;
-    const uint32_t avail = plan.l4_avail - wire::kIcmpHdrLen;
+    const uint32_t avail = plan.ext.orig_len;
     if (parse_v6(inner, avail, plan.inner) != kOk) return DropReason::IcmpInnerMalformed;
     const V6Ip& in = plan.inner;
     if (in.hdr_len > uint32_t{in.payload_len} + wire::kIpv6HdrLen) {
@@ -99,8 +99,9 @@ DropReason plan_inner_v6(V6Plan& plan) {
     return kOk;
 }
 
-// RFC 7915 §5.2: type/code, rest-of-header and, for errors, the quoted packet.
-DropReason plan_icmp_v6(const XlatConfig& cfg, V6Plan& plan) {
+// RFC 7915 §5.2: type/code, rest-of-header and, for errors, the quoted packet and an
+// RFC 4884 extension after it.
+DropReason plan_icmp_v6(const XlatConfig& cfg, XlatContext& ctx, V6Plan& plan) {
     if (plan.ip.has_frag && (plan.ip.mf || plan.ip.frag_off)) return DropReason::IcmpFragmented;
     const uint8_t* icmp = plan.ip.hdr + plan.ip.hdr_len;
     plan.icmp = map_icmp_v6_to_v4(icmp[0], icmp[1]);
@@ -112,24 +113,31 @@ DropReason plan_icmp_v6(const XlatConfig& cfg, V6Plan& plan) {
     const uint8_t* h = plan.ip.hdr;
     const uint32_t pseudo = wire::pseudo_sum_v6(h + 8, h + 24, wire::kProtoIcmp6, plan.l4_avail);
     if (wire::checksum(icmp, plan.l4_avail, pseudo) != 0) return DropReason::IcmpBadChecksum;
+    const uint32_t payload = plan.l4_avail - wire::kIcmpHdrLen;
+    plan.ext = split_icmp_ext(icmp6_has_length(icmp[0]) ? icmp[4] : 0, 8, payload);
+    if (plan.ext.invalid) ctx.counters.inc(XlatCounter::IcmpExtInvalid);
     if (const DropReason r = plan_inner_v6(plan); r != kOk) return r;
     switch (plan.icmp.rest) {
-        case IcmpRest::Mtu: plan.icmp_rest = frag_needed_mtu_v6_to_v4(load_be32(icmp + 4), cfg); break;
+        case IcmpRest::Mtu:
+            plan.icmp_rest = frag_needed_mtu_v6_to_v4(load_be32(icmp + 4), cfg);
+            break;
         case IcmpRest::Pointer: {
             const int p = map_pointer_v6_to_v4(load_be32(icmp + 4));
             if (p < 0) return DropReason::IcmpUntranslatable;
             plan.icmp_rest = static_cast<uint32_t>(p) << 24;  // RFC 792: pointer in byte 4
             break;
         }
-        default: plan.icmp_rest = 0; break;
+        default:
+            plan.icmp_rest = 0;
+            break;
     }
     return kOk;
 }
 
-DropReason plan_l4_v6(const XlatConfig& cfg, V6Plan& plan) {
+DropReason plan_l4_v6(const XlatConfig& cfg, XlatContext& ctx, V6Plan& plan) {
     const V6Ip& ip = plan.ip;
     const uint8_t* l4 = ip.hdr + ip.hdr_len;
-    if (ip.proto == wire::kProtoIcmp6) return plan_icmp_v6(cfg, plan);
+    if (ip.proto == wire::kProtoIcmp6) return plan_icmp_v6(cfg, ctx, plan);
     if (ip.proto == wire::kProtoIcmp) return DropReason::XlatBadProtocol;
     if (ip.frag_off != 0) return kOk;  // non-first fragment: transport bytes untouched
     const int csum_at = wire::l4_checksum_offset(ip.proto);
@@ -147,8 +155,11 @@ Outcome plan_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
     V6Ip& ip = plan.ip;
     if (const DropReason r = parse_v6(pkt.data, pkt.len, ip); r != kOk) return Outcome::drop(r);
     const uint32_t total = wire::kIpv6HdrLen + ip.payload_len;
-    // payload_len 0 is a jumbogram (RFC 2675) or empty: neither is translatable.
-    if (total > pkt.len || ip.payload_len == 0) return Outcome::drop(DropReason::Ipv6Truncated);
+    // payload_len 0 is a jumbogram (RFC 2675), untranslatable, or an empty payload, which
+    // only No Next Header (RFC 8200 §4.7) makes whole: like any other protocol, it goes.
+    if (total > pkt.len || (ip.payload_len == 0 && ip.proto != wire::kProtoNoNext)) {
+        return Outcome::drop(DropReason::Ipv6Truncated);
+    }
     pkt.truncate(total);
     plan.l4_avail = total - ip.hdr_len;
     fill_flow(ip, plan.flow);
@@ -167,8 +178,9 @@ Outcome plan_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
         return reply_or_drop(kIcmp6ParamProblem, 0, ip.segments_left_at,
                              DropReason::Ipv6RoutingHeader);
     }
-    if (ip.hop <= 1) return reply_or_drop(kIcmp6TimeExceeded, 0, 0, DropReason::Ipv6HopLimitExpired);
-    if (const DropReason r = plan_l4_v6(cfg, plan); r != kOk) return Outcome::drop(r);
+    if (ip.hop <= 1)
+        return reply_or_drop(kIcmp6TimeExceeded, 0, 0, DropReason::Ipv6HopLimitExpired);
+    if (const DropReason r = plan_l4_v6(cfg, ctx, plan); r != kOk) return Outcome::drop(r);
     const uint32_t out_len = plan.l4_avail + wire::kIpv4HdrLen;
     if (!plan.icmp.is_error && out_len > cfg.mtu4) {  // RFC 7915 §5.1 / RFC 8201
         const uint32_t mtu = std::max<uint32_t>(cfg.mtu4 + 20u, wire::kIpv6MinMtu);
@@ -181,7 +193,6 @@ Outcome plan_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
 }
 
 namespace {
-
 
 // RFC 7915 §5.4/§5.5: transport checksum and ports of a first fragment, by RFC 1624.
 void fix_l4_v6_to_v4(uint8_t* l4, uint32_t avail, const Flow6& in, const Flow4& out,
@@ -205,7 +216,9 @@ void fix_l4_v6_to_v4(uint8_t* l4, uint32_t avail, const Flow6& in, const Flow4& 
     wire::rewrite_transport(l4, avail, in, out);
 }
 
-uint8_t tos(const XlatConfig& cfg, uint8_t tclass) { return cfg.reset_tos ? cfg.traffic_class : tclass; }
+uint8_t tos(const XlatConfig& cfg, uint8_t tclass) {
+    return cfg.reset_tos ? cfg.traffic_class : tclass;
+}
 
 // Writes the IPv4 header translated from `ip` so that it ends at `l4`.
 uint8_t* write_header_v4(const XlatConfig& cfg, const V6Ip& ip, const Flow4& out, uint8_t ttl,
@@ -224,21 +237,36 @@ uint8_t* write_header_v4(const XlatConfig& cfg, const V6Ip& ip, const Flow4& out
     return h;
 }
 
-Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V6Plan& plan) {
+// RFC 7915 §5.2/§5.3 and RFC 4884: the translated error is the quoted packet's translated
+// header, the rest of the original datagram and any extension, at most 576 bytes.
+Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx,
+                         const V6Plan& plan) {
     const V6Ip& ip = plan.ip;
     const V6Ip& in = plan.inner;
     uint8_t* inner_l4 = in.hdr + in.hdr_len;
     if (in.frag_off == 0) {
-        fix_l4_v6_to_v4(inner_l4, plan.inner_l4_avail, plan.inner_flow, plan.inner_out,
-                        in.l4_len(), false);
+        fix_l4_v6_to_v4(inner_l4, plan.inner_l4_avail, plan.inner_flow, plan.inner_out, in.l4_len(),
+                        false);
     }
     // The quoted packet keeps its own identity: fragment ID or none.
     const auto inner_id = static_cast<uint16_t>(in.has_frag ? in.frag_id : 0);
     uint8_t* inner4 = write_header_v4(cfg, in, plan.inner_out, in.hop, inner_id, inner_l4);
     uint8_t* icmp = inner4 - wire::kIcmpHdrLen;
     uint8_t* h = icmp - wire::kIpv4HdrLen;
+    // With an extension the original datagram's padding goes: it is padded again below.
+    const IcmpExt& x = plan.ext;
+    const uint32_t data_in =
+        x.ext_len ? std::min(x.orig_len, uint32_t{in.payload_len} + wire::kIpv6HdrLen) : x.orig_len;
+    const uint32_t ext_len = icmp4_has_length(plan.icmp.type) ? x.ext_len : 0;
+    const uint8_t* end = pkt.data + pkt.len + pkt.tailroom;
+    const IcmpExtLayout lay = layout_icmp_ext(
+        inner4, data_in - in.hdr_len + wire::kIpv4HdrLen, in.hdr + x.orig_len, ext_len, 4,
+        wire::kIcmp4ErrorMax - wire::kIpv4HdrLen - wire::kIcmpHdrLen,  // RFC 1812 §4.3.2.3
+        static_cast<uint32_t>(end - inner4));
+    if (x.ext_len)
+        ctx.counters.inc(lay.len_attr ? XlatCounter::IcmpExtKept : XlatCounter::IcmpExtRemoved);
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
-    pkt.truncate(std::min(pkt.len, wire::kIcmp4ErrorMax));  // RFC 1812 §4.3.2.3
+    pkt.resize(wire::kIpv4HdrLen + wire::kIcmpHdrLen + lay.payload_len);
     wire::Ipv4Fields f;
     f.tos = tos(cfg, ip.tclass);
     f.total_len = static_cast<uint16_t>(pkt.len);
@@ -250,17 +278,20 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, const V6Plan& pl
     icmp[1] = plan.icmp.code;
     store_be16(icmp + 2, 0);
     net::store_be32(icmp + 4, plan.icmp_rest);
+    if (lay.len_attr) icmp[5] = lay.len_attr;  // RFC 4884 §4.1-§4.3: 32-bit words
     store_be16(icmp + 2, wire::checksum(icmp, pkt.len - wire::kIpv4HdrLen));
     return Outcome::forward();
 }
 
 }  // namespace
 
-Outcome write_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, const V6Plan& plan) {
-    if (plan.icmp.is_error) return write_icmp_error(pkt, cfg, plan);
+Outcome write_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx,
+                       const V6Plan& plan) {
+    if (plan.icmp.is_error) return write_icmp_error(pkt, cfg, ctx, plan);
     const V6Ip& ip = plan.ip;
     uint8_t* l4 = ip.hdr + ip.hdr_len;
-    if (ip.frag_off == 0) fix_l4_v6_to_v4(l4, plan.l4_avail, plan.flow, plan.out, plan.l4_avail, true);
+    if (ip.frag_off == 0)
+        fix_l4_v6_to_v4(l4, plan.l4_avail, plan.flow, plan.out, plan.l4_avail, true);
     uint8_t* h = write_header_v4(cfg, ip, plan.out, static_cast<uint8_t>(ip.hop - 1), plan.id4, l4);
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
     return Outcome::forward();

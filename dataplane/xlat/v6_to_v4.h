@@ -5,8 +5,10 @@
 #include <cstdint>
 
 #include "fast_path.h"
+#include "icmp_ext.h"
 #include "icmp_map.h"
 #include "mapper.h"
+#include "rfc6791.h"
 #include "xlat_types.h"
 
 namespace strait::xlat {
@@ -15,8 +17,8 @@ namespace detail {
 /// Fields of one parsed IPv6 header chain (outer or quoted in an ICMPv6 error).
 struct V6Ip {
     uint8_t* hdr = nullptr;
-    uint32_t hdr_len = 0;      ///< fixed header plus the extension headers skipped
-    uint16_t payload_len = 0;  ///< as stated in the header
+    uint32_t hdr_len = 0;                    ///< fixed header plus the extension headers skipped
+    uint16_t payload_len = 0;                ///< as stated in the header
     uint8_t tclass = 0, hop = 0, proto = 0;  ///< proto: the upper-layer protocol
     bool has_frag = false, mf = false;
     uint16_t frag_off = 0;  ///< 8-byte units
@@ -33,6 +35,7 @@ struct V6Plan {
     uint32_t icmp_rest = 0;
     uint16_t id4 = 0;  ///< IPv4 Identification chosen for the output
     IcmpMapping icmp;
+    IcmpExt ext;  ///< errors only: RFC 4884 split of the payload
     V6Ip inner;
     Flow6 inner_flow;
     Flow4 inner_out;
@@ -40,7 +43,7 @@ struct V6Plan {
 };
 
 Outcome plan_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V6Plan& plan);
-Outcome write_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, const V6Plan& plan);
+Outcome write_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, const V6Plan& plan);
 
 /// Copies ports and the translated protocol into the mapper's output flow.
 inline void prefill_v6_to_v4(const Flow6& in, Flow4& out) {
@@ -68,7 +71,11 @@ template <Mapper M>
     prefill_v6_to_v4(plan.flow, plan.out);
     const MapResult r = mapper.map_v6_to_v4(plan.flow, plan.out, scope);
     if (r.status == MapStatus::Drop) return Outcome::drop(r.reason);
-    const Outcome written = write_v6_to_v4(pkt, cfg, plan);
+    if (r.src_unmapped) {  // RFC 7915 §5.1 / RFC 6791: the error's sender has no IPv4 face
+        if (scope != MapScope::ErrorOuter) return Outcome::drop(DropReason::XlatNoMapping);
+        plan.out.src = rfc6791_source(cfg, ctx, plan.flow.src);
+    }
+    const Outcome written = write_v6_to_v4(pkt, cfg, ctx, plan);
     if (r.status == MapStatus::Hairpin && written.verdict == Verdict::Forward) {
         return {Verdict::Hairpin, DropReason::InternalBug, 0};
     }
@@ -81,7 +88,8 @@ template <Mapper M>
 /// the transport payload does not move). Handles §5.1 header fields (traffic class copy or
 /// reset, hop limit decrement, extension headers skipped, Fragment Header -> IPv4 fragment
 /// fields, DF per the 1260-byte rule with a per-lcore Identification), §5.2-5.4 ICMPv6
-/// including the quoted packet of errors, and TCP/UDP checksums (RFC 1624).
+/// including the quoted packet and RFC 4884 extension of errors, RFC 6791 sources for
+/// errors from unmapped nodes, and TCP/UDP checksums (RFC 1624).
 /// Verdicts: Forward; ReplyIcmpError (hop limit expired, routing header with segments left,
 /// too big for cfg.mtu4: `pkt` now holds an ICMPv6 error for the IPv6 port); Hairpin (the
 /// mapper said the IPv4 destination maps back to IPv6: `pkt` holds the IPv4 packet, run

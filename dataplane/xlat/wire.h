@@ -16,13 +16,14 @@ inline constexpr uint8_t kProtoUdp = 17;
 inline constexpr uint8_t kProtoRouting = 43;
 inline constexpr uint8_t kProtoFragment = 44;
 inline constexpr uint8_t kProtoIcmp6 = 58;
+inline constexpr uint8_t kProtoNoNext = 59;  // IPv6 No Next Header (RFC 8200 §4.7)
 inline constexpr uint8_t kProtoDestOpts = 60;
 
 inline constexpr uint32_t kIpv4HdrLen = 20;
 inline constexpr uint32_t kIpv6HdrLen = 40;
 inline constexpr uint32_t kFragHdrLen = 8;
 inline constexpr uint32_t kIcmpHdrLen = 8;
-inline constexpr uint32_t kIpv6MinMtu = 1280;  // RFC 8200 §5
+inline constexpr uint32_t kIpv6MinMtu = 1280;    // RFC 8200 §5
 inline constexpr uint32_t kIcmp4ErrorMax = 576;  // RFC 1812 §4.3.2.3
 inline constexpr uint32_t kDfThreshold = 1260;   // RFC 7915 §5.1
 

@@ -6,6 +6,7 @@
 
 #include "strait/net/addr.h"
 #include "strait/util/drop_reasons.h"
+#include "strait/util/xlat_counters.h"
 
 namespace strait::xlat {
 
@@ -31,6 +32,11 @@ struct PacketBuf {
         tailroom += len - n;
         len = n;
     }
+    /// Sets the length to `n` bytes (n <= len + tailroom), keeping the start.
+    void resize(uint32_t n) {
+        tailroom = tailroom + len - n;
+        len = n;
+    }
 };
 
 /// What the caller does with the buffer after a translate_* call.
@@ -54,21 +60,35 @@ struct Outcome {
     static Outcome drop(DropReason r) { return {Verdict::Drop, r, 0}; }
 };
 
-/// RFC 7915 §4.1 leaves IPv4 UDP without checksum to configuration.
+/// RFC 7915 §4.5 leaves unfragmented IPv4 UDP without checksum to configuration
+/// (siit.amend_udp_checksum_zero: true = Compute).
 enum class UdpZeroChecksum : uint8_t { Compute, Drop };
 
+/// How an RFC 6791 source is picked from a pool of more than one address.
+enum class Rfc6791Select : uint8_t {
+    Random,  ///< RFC 6791 §5 (RECOMMENDED): pseudorandomly per error
+    Hash,    ///< by a hash of the error's IPv6 source: one router, one IPv4 address
+};
+
 /// Translator configuration: a plain struct copied into each lcore from the config snapshot.
+/// Every field is set from the config schema (dataplane.cc setup_translation).
 struct XlatConfig {
-    uint16_t mtu4 = 1500;             ///< MTU of the IPv4 egress link
-    uint16_t mtu6 = 1500;             ///< MTU of the IPv6 egress link
+    uint16_t mtu4 = 1500;             ///< MTU of the IPv4 egress link (ports.outside.mtu)
+    uint16_t mtu6 = 1500;             ///< MTU of the IPv6 egress link (ports.inside.mtu)
     uint16_t lowest_ipv6_mtu = 1280;  ///< RFC 7915 §4: fragment DF=0 packets to this size
     bool reset_tos = false;           ///< RFC 7915 §4.1/§5.1: write `traffic_class` instead
     uint8_t traffic_class = 0;        ///< TOS / traffic class used when reset_tos
     UdpZeroChecksum udp_zero_checksum = UdpZeroChecksum::Compute;
-    net::Ipv4Addr self_ipv4;  ///< source of ICMPv4 errors the translator generates
-    net::Ipv6Addr self_ipv6;  ///< source of ICMPv6 errors the translator generates
-    uint32_t icmp_errors_per_sec = 1000;  ///< token bucket rate of generated errors, per lcore
+    net::Ipv4Addr self_ipv4;              ///< source of ICMPv4 errors the translator generates
+    net::Ipv6Addr self_ipv6;              ///< source of ICMPv6 errors the translator generates
+    uint32_t icmp_errors_per_sec = 1000;  ///< token bucket rate of generated errors, per lcore;
+                                          ///< 0: the translator generates no ICMP errors
     uint32_t icmp_error_burst = 64;       ///< token bucket depth
+    /// RFC 6791 pool (siit.rfc6791_pool4): sources for ICMPv6 errors whose IPv6 source has
+    /// no IPv4 mapping; without one (has_rfc6791_pool4 false) self_ipv4 is used.
+    bool has_rfc6791_pool4 = false;
+    net::Ipv4Prefix rfc6791_pool4;
+    Rfc6791Select rfc6791_select = Rfc6791Select::Random;
 };
 
 /// Per-lcore mutable state. `now_ns` is set by the caller once per burst (any monotonic
@@ -78,9 +98,11 @@ struct XlatContext {
     uint64_t icmp_last_refill_ns = 0;
     uint32_t icmp_tokens = 0;
     bool icmp_bucket_started = false;
-    uint16_t next_ipv4_id = 1;         ///< RFC 7915 §5.1 / RFC 6864 identification counter
-    uint64_t icmp_errors_sent = 0;
-    uint64_t icmp_errors_rate_limited = 0;
+    uint16_t next_ipv4_id = 1;  ///< RFC 7915 §5.1 / RFC 6864 identification counter
+    /// Pseudorandom state for RFC 6791 picks (not secret: it spreads sources over a pool).
+    /// The lcore seeds it once at start; tests leave the fixed default.
+    uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+    XlatCounters counters;  ///< copied to the lcore's counter block for stats
 };
 
 /// Which packet a Mapper call is about (see mapper.h).
@@ -89,6 +111,10 @@ enum class MapScope : uint8_t {
     ErrorOuter,  ///< outer header of an ICMP error; the Inner call came just before
     Inner,       ///< packet quoted inside an ICMP error: it travelled the opposite direction
     Hairpin,     ///< RFC 7757 §4.2 second pass of a hairpinned packet (v4_to_v6 only)
+    /// Second pass of a hairpinned ICMP error (v4_to_v6 only; only mappers that answer
+    /// MapStatus::Hairpin see these): the quoted packet, then the outer header.
+    HairpinInner,
+    HairpinErrorOuter,
 };
 
 /// Addresses and transport identifiers handed to / filled by a Mapper. For TCP/UDP the
@@ -114,12 +140,15 @@ struct Flow6 {
 /// A Mapper's answer.
 enum class MapStatus : uint8_t {
     Ok,
-    Hairpin,  ///< v6_to_v4 Outer only: the destination is itself mapped back to IPv6
+    Hairpin,  ///< v6_to_v4 Outer/ErrorOuter: the destination is itself mapped back to IPv6
     Drop,
 };
+/// `src_unmapped` (v6_to_v4 ErrorOuter only, with Ok or Hairpin): the source has no IPv4
+/// mapping and out.src is unset; the translator picks an RFC 6791 source (RFC 7915 §5.1).
 struct MapResult {
     MapStatus status = MapStatus::Drop;
     DropReason reason = DropReason::XlatNoMapping;
+    bool src_unmapped = false;
     static MapResult ok() { return {MapStatus::Ok, DropReason::InternalBug}; }
     static MapResult drop(DropReason r) { return {MapStatus::Drop, r}; }
 };

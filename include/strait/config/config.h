@@ -32,10 +32,10 @@ struct PortConfig {
     uint16_t mtu = 1500;
     uint16_t rx_desc = 1024;
     uint16_t tx_desc = 1024;
-    std::vector<Ipv6Ifaddr> ipv6;            // inside port
-    std::vector<Ipv4Ifaddr> ipv4;            // outside port
-    std::optional<net::Ipv6Addr> gateway6;   // next hop for off-link IPv6 destinations
-    std::optional<net::Ipv4Addr> gateway4;   // next hop for off-link IPv4 destinations
+    std::vector<Ipv6Ifaddr> ipv6;           // inside port
+    std::vector<Ipv4Ifaddr> ipv4;           // outside port
+    std::optional<net::Ipv6Addr> gateway6;  // next hop for off-link IPv6 destinations
+    std::optional<net::Ipv4Addr> gateway4;  // next hop for off-link IPv4 destinations
 };
 
 enum class Mode { None, Siit, Nat64 };
@@ -48,7 +48,7 @@ struct StartupConfig {
     PortConfig inside;
     PortConfig outside;
     std::string api_listen = "127.0.0.1:8080";  // empty: no REST API
-    uint32_t idle_sleep_us = 0;   // 0: busy poll; else sleep after idle polls
+    uint32_t idle_sleep_us = 0;                 // 0: busy poll; else sleep after idle polls
     /// Workers and the DNS64 lcore call sched_yield() after this many empty polls (0:
     /// never), so lcores pinned to one CPU hand it over as soon as they run dry.
     uint32_t idle_yield_polls = 0;
@@ -79,6 +79,13 @@ struct RuntimeConfig {
     uint16_t lowest_ipv6_mtu = 1280;
     /// RFC 6146 stateful NAT64; present iff the config has a "nat64" object.
     std::optional<Nat64Config> nat64;
+    // siit.* translator knobs (RFC 7915), defaults as documented in the README.
+    std::optional<net::Ipv4Prefix> rfc6791_pool4;  // RFC 6791; absent: the outside IPv4
+    bool rfc6791_hash = false;             // "hash": by the error's IPv6 source; else random
+    bool amend_udp_checksum_zero = true;   // RFC 7915 §4.5: compute (true) or drop
+    std::optional<uint8_t> traffic_class;  // RFC 7915 §4.1/§5.1: set instead of copied
+    uint32_t icmp_errors_per_sec = 1000;   // per worker; 0: no translator-made ICMP errors
+    uint32_t icmp_error_burst = 64;
 };
 
 struct Config {

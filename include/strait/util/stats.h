@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "strait/util/drop_reasons.h"
+#include "strait/util/xlat_counters.h"
 
 namespace strait {
 
@@ -21,6 +22,7 @@ struct LcoreStats {
     uint64_t translated_v4_to_v6 = 0;
     uint64_t local_replies = 0;
     std::array<uint64_t, kDropReasonCount> drops{};
+    std::array<uint64_t, kXlatCounterCount> xlat{};  // by XlatCounter (xlat_counters.h)
 };
 
 struct PortStats {

@@ -95,6 +95,37 @@ TEST(ConfigParse, MinimalConfigGetsDefaults) {
     EXPECT_TRUE(r->startup.eal_args.empty());
 }
 
+TEST(ConfigParse, SiitKnobsDefaultsAndValues) {
+    auto d = parse_config(default_doc());
+    ASSERT_TRUE(d.ok()) << d.error().to_string();
+    EXPECT_FALSE(d->runtime.rfc6791_pool4.has_value());
+    EXPECT_FALSE(d->runtime.rfc6791_hash);
+    EXPECT_TRUE(d->runtime.amend_udp_checksum_zero);
+    EXPECT_FALSE(d->runtime.traffic_class.has_value());
+    EXPECT_EQ(d->runtime.icmp_errors_per_sec, 1000u);
+    EXPECT_EQ(d->runtime.icmp_error_burst, 64u);
+    json doc = default_doc();
+    doc["siit"]["rfc6791_pool4"] = "203.0.113.16/28";
+    doc["siit"]["rfc6791_select"] = "hash";
+    doc["siit"]["amend_udp_checksum_zero"] = false;
+    doc["siit"]["traffic_class"] = 0;
+    doc["siit"]["icmp_errors_per_sec"] = 0;
+    doc["siit"]["icmp_error_burst"] = 8;
+    auto r = parse_config(doc);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    ASSERT_TRUE(r->runtime.rfc6791_pool4.has_value());
+    EXPECT_EQ(net::to_string(*r->runtime.rfc6791_pool4), "203.0.113.16/28");
+    EXPECT_TRUE(r->runtime.rfc6791_hash);
+    EXPECT_FALSE(r->runtime.amend_udp_checksum_zero);
+    ASSERT_TRUE(r->runtime.traffic_class.has_value());
+    EXPECT_EQ(*r->runtime.traffic_class, 0);
+    EXPECT_EQ(r->runtime.icmp_errors_per_sec, 0u);
+    EXPECT_EQ(r->runtime.icmp_error_burst, 8u);
+    auto single = parse_config(with("/siit/rfc6791_pool4", "203.0.113.7"));  // a bare address
+    ASSERT_TRUE(single.ok()) << single.error().to_string();
+    EXPECT_EQ(single->runtime.rfc6791_pool4->len, 32);
+}
+
 TEST(ConfigParse, NonNegativeIntegersOfEitherJsonKindAreAccepted) {
     // nlohmann stores 2 as a signed integer when a document is built in code (REST tests,
     // straitctl) and as unsigned when parsed from text: both are the same number.
@@ -190,8 +221,8 @@ std::vector<BadField> bad_fields() {
         {"dns64_bad_prefix", with("/dns64/prefixes/0", "2001:db8:64::/33"), "/dns64/prefixes/0"},
         {"dns64_ring_not_pow2", with("/dns64_ring_size", 1000u), "/dns64_ring_size"},
         {"dns64_too_many_services",
-         with("/dns64/service", json::array({"2001:db8:6::a", "2001:db8:6::b", "2001:db8:6::c",
-                                             "2001:db8:6::d"})),
+         with("/dns64/service",
+              json::array({"2001:db8:6::a", "2001:db8:6::b", "2001:db8:6::c", "2001:db8:6::d"})),
          "/dns64/service"},
         {"lowest_ipv6_mtu_small", with("/lowest_ipv6_mtu", 1000u), "/lowest_ipv6_mtu"},
         {"mode_unknown", with("/mode", "nat46"), "/mode"},
@@ -207,22 +238,35 @@ std::vector<BadField> bad_fields() {
          "/ports/outside/ipv4/0"},
         {"ipv4_in_ipv6_list", with("/ports/inside/ipv6/0", "198.51.100.1/24"),
          "/ports/inside/ipv6/0"},
-        {"bad_gateway4", with("/ports/outside/gateway4", "198.51.100"),
-         "/ports/outside/gateway4"},
+        {"bad_gateway4", with("/ports/outside/gateway4", "198.51.100"), "/ports/outside/gateway4"},
         {"bad_gateway6", with("/ports/inside/gateway6", "2001:db8:::1"), "/ports/inside/gateway6"},
         {"bad_mac", with("/ports/inside/mac", "02:00:00:00:00"), "/ports/inside/mac"},
         {"bad_mac_hex", with("/ports/outside/mac", "02:00:00:00:00:zz"), "/ports/outside/mac"},
         {"garbage_pool6", with("/siit/pool6", "pool"), "/siit/pool6"},
+        // siit.* translator knobs (RFC 7915, RFC 6791)
+        {"rfc6791_pool4_host_bits", with("/siit/rfc6791_pool4", "203.0.113.1/28"),
+         "/siit/rfc6791_pool4"},
+        {"rfc6791_pool4_v6", with("/siit/rfc6791_pool4", "2001:db8::/64"), "/siit/rfc6791_pool4"},
+        {"rfc6791_select_unknown", with("/siit/rfc6791_select", "roundrobin"),
+         "/siit/rfc6791_select"},
+        {"amend_udp_checksum_zero_string", with("/siit/amend_udp_checksum_zero", "yes"),
+         "/siit/amend_udp_checksum_zero"},
+        {"traffic_class_256", with("/siit/traffic_class", 256), "/siit/traffic_class"},
+        {"icmp_errors_per_sec_negative", with("/siit/icmp_errors_per_sec", -1),
+         "/siit/icmp_errors_per_sec"},
+        {"icmp_error_burst_zero", with("/siit/icmp_error_burst", 0), "/siit/icmp_error_burst"},
         {"pool6_len_129", with("/siit/pool6", "2001:db8:64::/129"), "/siit/pool6"},
         // prefixes with host bits set
         {"pool6_host_bits", with("/siit/pool6", "2001:db8:64::1/96"), "/siit/pool6"},
-        {"eamt_ipv6_host_bits", with("/siit/eamt/0", eamt_entry("2001:db8:6::10/120", "192.0.2.0/24")),
+        {"eamt_ipv6_host_bits",
+         with("/siit/eamt/0", eamt_entry("2001:db8:6::10/120", "192.0.2.0/24")),
          "/siit/eamt/0/ipv6"},
-        {"eamt_ipv4_host_bits", with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.10/24")),
+        {"eamt_ipv4_host_bits",
+         with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.10/24")),
          "/siit/eamt/0/ipv4"},
         // EAMT rules (RFC 7757): both prefixes required, equal suffix lengths
-        {"eamt_unequal_suffix", with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.0/28")),
-         "/siit/eamt/0"},
+        {"eamt_unequal_suffix",
+         with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.0/28")), "/siit/eamt/0"},
         {"eamt_second_entry_unequal",
          with("/siit/eamt/1", eamt_entry("2001:db8:7::/64", "192.0.2.128/25")), "/siit/eamt/1"},
         {"eamt_missing_ipv4", with("/siit/eamt/0", json{{"ipv6", "2001:db8:6::10/128"}}),
@@ -269,8 +313,8 @@ TEST(ConfigParse, EamtWithEqualSuffixLengthsIsValid) {
 
 TEST(ConfigParse, IfaddrsKeepHostBits) {
     // Interface addresses are address/length, not prefixes: host bits are the point.
-    auto r = parse_config(with("/ports/inside/ipv6", json::array({"2001:db8:6::1/64",
-                                                                  "2001:db8:7::5/80"})));
+    auto r = parse_config(
+        with("/ports/inside/ipv6", json::array({"2001:db8:6::1/64", "2001:db8:7::5/80"})));
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     ASSERT_EQ(r->startup.inside.ipv6.size(), 2u);
     EXPECT_EQ(net::to_string(r->startup.inside.ipv6[1].addr), "2001:db8:7::5");

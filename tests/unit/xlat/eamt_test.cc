@@ -38,7 +38,8 @@ TEST(Eamt, BuildValidates) {
     EXPECT_EQ(r.error().field, "/eamt/0");
     const EamtEntry short_suffix[] = {eam("2001:db8::/126", "192.0.2.0/24")};
     EXPECT_FALSE(Eamt::build(short_suffix).ok());
-    const EamtEntry dup[] = {eam("2001:db8::1/128", "192.0.2.1/32"), eam("2001:db8::2/128", "192.0.2.1/32")};
+    const EamtEntry dup[] = {eam("2001:db8::1/128", "192.0.2.1/32"),
+                             eam("2001:db8::2/128", "192.0.2.1/32")};
     r = Eamt::build(dup);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().field, "/eamt/1");
@@ -171,7 +172,7 @@ TEST(SiitMapper, HairpinLoopsBackThroughV4ToV6) {
     const Bytes p = buf.bytes();
     EXPECT_EQ(net::to_string(net::Ipv6Addr::from_bytes(&p[8])), "2001:db8:64::c000:20a");
     EXPECT_EQ(net::to_string(net::Ipv6Addr::from_bytes(&p[24])), "2001:db8:6::b");
-    EXPECT_EQ(p[7], 62);  // two router hops
+    EXPECT_EQ(p[7], 63);  // one gateway, one hop: the hairpin pass does not decrement
     EXPECT_EQ(verify_ipv6(p), "");
 
     // Not hairpinned: destination outside the EAMT.

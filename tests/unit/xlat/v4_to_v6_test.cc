@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 7915 §4 (IPv4 -> IPv6) header, checksum, option, TTL, size and fragment rules.
+#include "v4_to_v6.h"
+
 #include <gtest/gtest.h>
 
 #include "fragment.h"
 #include "packet_builder.h"
-#include "v4_to_v6.h"
 
 namespace strait::xlat::test {
 namespace {
@@ -34,11 +35,11 @@ TEST_F(V4ToV6, UdpHeaderFieldsAndChecksum) {
     const Bytes p = b.bytes();
     ASSERT_EQ(p.size(), 40u + 28u);
     EXPECT_EQ(p[0] >> 4, 6);
-    EXPECT_EQ(load_be32(&p[0]) >> 20 & 0xff, 0xb8u);   // §4.1 traffic class = TOS
-    EXPECT_EQ(load_be32(&p[0]) & 0xfffff, 0u);         // flow label 0
-    EXPECT_EQ(load_be16(&p[4]), 28);                   // payload length
+    EXPECT_EQ(load_be32(&p[0]) >> 20 & 0xff, 0xb8u);  // §4.1 traffic class = TOS
+    EXPECT_EQ(load_be32(&p[0]) & 0xfffff, 0u);        // flow label 0
+    EXPECT_EQ(load_be16(&p[4]), 28);                  // payload length
     EXPECT_EQ(p[6], 17);
-    EXPECT_EQ(p[7], 16);                               // hop limit = TTL - 1
+    EXPECT_EQ(p[7], 16);  // hop limit = TTL - 1
     EXPECT_EQ(net::Ipv6Addr::from_bytes(&p[8]), kS6);
     EXPECT_EQ(net::Ipv6Addr::from_bytes(&p[24]), kD6);
     EXPECT_EQ(b.pkt.data + 40, l4_before);  // transport payload did not move
@@ -71,26 +72,55 @@ TEST_F(V4ToV6, MapperRewritesPortsAndChecksumFollows) {
     EXPECT_EQ(verify_ipv6(p), "");
 }
 
+// RFC 7915 §4.5: unfragmented, the checksum is computed (siit.amend_udp_checksum_zero) or
+// the packet dropped; a first fragment cannot be summed statelessly: dropped, and the
+// sender told so with Destination Unreachable, administratively prohibited (rate-limited).
 TEST_F(V4ToV6, UdpZeroChecksumComputedOrDropped) {
     Bytes u = udp4(kS, kD, 1, 2, payload(11));
+    const uint16_t sum4 = load_be16(&u[6]);
     u[6] = u[7] = 0;
     Buf b(ipv4(kS, kD, u));
     ASSERT_EQ(run(b).verdict, Verdict::Forward);
     EXPECT_NE(load_be16(b.pkt.data + 46), 0);
+    EXPECT_NE(load_be16(b.pkt.data + 46), sum4);  // the IPv6 sum, not the IPv4 one
     EXPECT_EQ(verify_ipv6(b.bytes()), "");
+    EXPECT_EQ(ctx.counters.get(XlatCounter::UdpChecksumsComputed), 1u);
 
     cfg.udp_zero_checksum = UdpZeroChecksum::Drop;
     Buf d(ipv4(kS, kD, u));
-    EXPECT_EQ(run(d).reason, DropReason::UdpZeroChecksum);
+    const Outcome dropped = run(d);
+    EXPECT_EQ(dropped.verdict, Verdict::Drop);
+    EXPECT_EQ(dropped.reason, DropReason::UdpZeroChecksum);
 
     V4Opts o;
     o.df = false;
     o.mf = true;
-    Buf f(ipv4(kS, kD, u, o));
+    const Bytes frag = ipv4(kS, kD, u, o);
     cfg.udp_zero_checksum = UdpZeroChecksum::Compute;
+    cfg.self_ipv4 = v4("198.51.100.1");
+    cfg.icmp_error_burst = 1;
+    Buf f(frag);
     const Outcome r = run(f);
-    EXPECT_EQ(r.verdict, Verdict::Drop);
+    ASSERT_EQ(r.verdict, Verdict::ReplyIcmpError);
     EXPECT_EQ(r.reason, DropReason::UdpZeroChecksumFragment);
+    const Bytes p = f.bytes();
+    EXPECT_EQ(verify_ipv4(p), "");
+    EXPECT_EQ(net::Ipv4Addr::from_bytes(&p[12]), cfg.self_ipv4);
+    EXPECT_EQ(net::Ipv4Addr::from_bytes(&p[16]), kS);
+    EXPECT_EQ(p[20], 3);   // destination unreachable
+    EXPECT_EQ(p[21], 13);  // communication administratively prohibited
+    EXPECT_EQ(Bytes(p.begin() + 28, p.end()), frag);
+    Buf f2(frag);  // the bucket (depth 1) is empty: dropped and counted, no error
+    const Outcome r2 = run(f2);
+    EXPECT_EQ(r2.verdict, Verdict::Drop);
+    EXPECT_EQ(r2.reason, DropReason::UdpZeroChecksumFragment);
+    EXPECT_EQ(ctx.counters.get(XlatCounter::IcmpErrorsSent), 1u);
+    EXPECT_EQ(ctx.counters.get(XlatCounter::IcmpErrorsRateLimited), 1u);
+    // A non-first fragment carries no UDP header: translated untouched.
+    o.mf = false;
+    o.frag_off = 3;
+    Buf nf(ipv4(kS, kD, payload(16), o));
+    EXPECT_EQ(run(nf).verdict, Verdict::Forward);
 }
 
 TEST_F(V4ToV6, MalformedInputDrops) {
@@ -172,7 +202,7 @@ TEST_F(V4ToV6, TtlExpiredRepliesTimeExceededRateLimited) {
     r = run(b3);
     EXPECT_EQ(r.verdict, Verdict::Drop);  // bucket empty
     EXPECT_EQ(r.reason, DropReason::Ipv4TtlExpired);
-    EXPECT_EQ(ctx.icmp_errors_rate_limited, 1u);
+    EXPECT_EQ(ctx.counters.get(XlatCounter::IcmpErrorsRateLimited), 1u);
     ctx.now_ns += 100'000'000;  // 100 ms at 10/s = one token
     Buf b4(orig);
     EXPECT_EQ(run(b4).verdict, Verdict::ReplyIcmpError);
@@ -191,7 +221,7 @@ TEST_F(V4ToV6, NoIcmpErrorAboutIcmpErrorOrNonFirstFragment) {
     const Outcome r = run(f);
     EXPECT_EQ(r.verdict, Verdict::Drop);
     EXPECT_EQ(r.reason, DropReason::Ipv4TtlExpired);
-    EXPECT_EQ(ctx.icmp_errors_sent, 0u);
+    EXPECT_EQ(ctx.counters.get(XlatCounter::IcmpErrorsSent), 0u);
 }
 
 TEST_F(V4ToV6, DfTooBigRepliesFragNeeded) {
@@ -289,8 +319,8 @@ TEST_F(V4ToV6, DfZeroTooBigIsFragmentedToLowestMtu) {
         reassembled.insert(reassembled.end(), f.begin() + 48, f.end());
     }
     ASSERT_EQ(reassembled.size(), 8u + data.size());
-    const uint32_t ps = net::pseudo_sum_v6(&sink.frags[0][8], &sink.frags[0][24], 17,
-                                           uint32_t(reassembled.size()));
+    const uint32_t ps =
+        net::pseudo_sum_v6(&sink.frags[0][8], &sink.frags[0][24], 17, uint32_t(reassembled.size()));
     EXPECT_EQ(net::checksum(reassembled.data(), reassembled.size(), ps), 0);
     EXPECT_EQ(Bytes(reassembled.begin() + 8, reassembled.end()), data);
 

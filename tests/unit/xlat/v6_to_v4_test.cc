@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 7915 §5 (IPv6 -> IPv4) header, extension header, DF/ID, size and fragment rules.
+#include "v6_to_v4.h"
+
 #include <gtest/gtest.h>
 
 #include "packet_builder.h"
-#include "v6_to_v4.h"
 
 namespace strait::xlat::test {
 namespace {
@@ -91,7 +92,8 @@ TEST_F(V6ToV4, ExtensionHeadersAreSkipped) {
 
 TEST_F(V6ToV4, RoutingHeaderWithSegmentsLeftGetsParameterProblem) {
     cfg.self_ipv6 = v6("2001:db8::1");
-    const Bytes orig = ipv6(kS6, kD6, 60, cat(ext(43, 1), cat(ext(17, 3, 0, 2), udp6(kS6, kD6, 1, 2, {}))));
+    const Bytes orig =
+        ipv6(kS6, kD6, 60, cat(ext(43, 1), cat(ext(17, 3, 0, 2), udp6(kS6, kD6, 1, 2, {}))));
     Buf b(orig);
     const Outcome r = run(b);
     ASSERT_EQ(r.verdict, Verdict::ReplyIcmpError);
@@ -136,7 +138,8 @@ TEST_F(V6ToV4, TooBigForIpv4MtuRepliesPacketTooBig) {
 
 TEST_F(V6ToV4, FragmentHeaderBecomesIpv4FragmentFields) {
     const Bytes whole = udp6(kS6, kD6, 3, 4, payload(48));
-    Buf b(ipv6(kS6, kD6, 44, cat(frag(17, 0, true, 0x12345678), Bytes(whole.begin(), whole.begin() + 24))));
+    Buf b(ipv6(kS6, kD6, 44,
+               cat(frag(17, 0, true, 0x12345678), Bytes(whole.begin(), whole.begin() + 24))));
     ASSERT_EQ(run(b).verdict, Verdict::Forward);
     Bytes p = b.bytes();
     EXPECT_EQ(load_be16(&p[4]), 0x5678);
@@ -175,6 +178,28 @@ TEST_F(V6ToV4, MalformedInputDrops) {
     mapper.fail = true;
     Buf m(good);
     EXPECT_EQ(run(m).reason, DropReason::XlatNoMapping);
+    Buf empty_udp(ipv6(kS6, kD6, 17, {}));  // payload length 0 without No Next Header
+    EXPECT_EQ(run(empty_udp).reason, DropReason::Ipv6Truncated);
+}
+
+// RFC 8200 §4.7 No Next Header is an upper-layer protocol like any other for RFC 7915 §5.1:
+// protocol 59, with its empty (or ignored, carried) payload.
+TEST_F(V6ToV4, NoNextHeaderTranslatedAsProtocol59) {
+    Buf b(ipv6(kS6, kD6, 59, {}, 30));
+    ASSERT_EQ(run(b).verdict, Verdict::Forward);
+    Bytes p = b.bytes();
+    ASSERT_EQ(p.size(), 20u);
+    EXPECT_EQ(load_be16(&p[2]), 20);
+    EXPECT_EQ(p[8], 29);
+    EXPECT_EQ(p[9], 59);
+    EXPECT_EQ(verify_ipv4(p), "");
+
+    Buf d(ipv6(kS6, kD6, 0, cat(ext(59, 1), payload(8))));  // behind a Hop-by-Hop header
+    ASSERT_EQ(run(d).verdict, Verdict::Forward);
+    p = d.bytes();
+    ASSERT_EQ(p.size(), 28u);
+    EXPECT_EQ(p[9], 59);
+    EXPECT_EQ(Bytes(p.begin() + 20, p.end()), payload(8));
 }
 
 }  // namespace
