@@ -20,6 +20,8 @@ build the captures with scapy):
     outside.expected.pcap   frames straitd must send on the outside port (missing: none)
     expected_drops.json     optional {"drop_label": count}: the final drop counters must
                             be exactly these (labels from include/strait/util/drop_reasons.h)
+    expected_xlat.json      optional {"counter": count}: the final non-zero translator
+                            counters must be exactly these (include/strait/util/xlat_counters.h)
 
 straitd runs with --exit-when-idle 1000: it stops one second after the last frame is read
 and its TX captures are closed. The comparison is byte for byte and in order per port
@@ -103,10 +105,37 @@ def run_straitd(straitd, config, work):
     return rc, text
 
 
-def final_drops(log_text):
+def final_totals(log_text):
     if "final counters:\n" not in log_text:
         return None
-    return json.loads(log_text.split("final counters:\n", 1)[1]).get("drops", {})
+    return json.loads(log_text.split("final counters:\n", 1)[1])
+
+
+def final_drops(log_text):
+    totals = final_totals(log_text)
+    return None if totals is None else totals.get("drops", {})
+
+
+def final_xlat(log_text):
+    """The non-zero translator counters."""
+    totals = final_totals(log_text)
+    if totals is None:
+        return None
+    return {k: v for k, v in totals.get("xlat", {}).items() if v}
+
+
+def check_counters(case, name, kind, got):
+    """0 when the case has no expected_<kind>.json or the counters match, else 1."""
+    path = os.path.join(case, f"expected_{kind}.json")
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        want = json.load(f)
+    if got != want:
+        print(f"golden {name}: {kind} counters differ\n  expected {want}\n  got      {got}")
+        return 1
+    print(f"golden {name}: {kind} {got}")
+    return 0
 
 
 def show(pkt):
@@ -175,17 +204,8 @@ def main():
             print(f"golden {name}: {port}: {len(got)} sent, {len(want)} expected, "
                   f"{n} mismatched")
             bad += n
-        drops_path = os.path.join(case, "expected_drops.json")
-        if os.path.exists(drops_path):
-            with open(drops_path) as f:
-                want_drops = json.load(f)
-            got_drops = final_drops(log_text)
-            if got_drops != want_drops:
-                bad += 1
-                print(f"golden {name}: drop counters differ\n  expected {want_drops}\n"
-                      f"  got      {got_drops}")
-            else:
-                print(f"golden {name}: drops {got_drops}")
+        bad += check_counters(case, name, "drops", final_drops(log_text))
+        bad += check_counters(case, name, "xlat", final_xlat(log_text))
         if bad:
             print(f"golden {name}: FAIL; straitd log:\n{log_text}")
             return 1

@@ -6,6 +6,8 @@
 # resolving the IPv4 next hop by ARP with the packet held meanwhile, and dropping an
 # unmapped destination. The expected frames are written out field by field from the RFC,
 # not captured from straitd. Regenerate: `ninja -C build regen-golden-siit` and commit.
+# The same run writes the RFC 7915 conformance cases of conformance.py, one folder each
+# (tests/golden/siit/<name>/, registered as golden_siit_<name>).
 #
 # Order matters: the worker reads the whole inside capture (one burst) before the outside
 # one, so exactly one IPv6->IPv4 packet waits for ARP, released when the server's ARP
@@ -13,6 +15,9 @@
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conformance  # noqa: E402  (beside this file)
 
 from scapy.all import (ARP, ICMP, IP, UDP, Ether, ICMPv6DestUnreach, ICMPv6ND_NA, ICMPv6ND_NS,
                        ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6TimeExceeded, IPv6,
@@ -78,13 +83,38 @@ def frames():
 
 
 def write(path, pkts):
-    w = PcapWriter(path, sync=True)
+    # Raw bytes, not re-dissected: scapy's icmp_extensions contrib (conformance.py builds
+    # RFC 4884 extensions with it) patches ICMP dissection and fails on its own output.
+    w = PcapWriter(path, linktype=1, sync=True)
     for p in pkts:
-        w.write(Ether(raw(p)))
+        w.write(raw(p))
     w.close()
 
 
+def write_json(path, doc):
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+
+
+def write_case(out, case):
+    """One folder in run_golden.py's layout from a conformance.py case."""
+    os.makedirs(out, exist_ok=True)
+    for name in ("inside_in", "outside_in", "inside_out", "outside_out"):
+        port, kind = name.split("_")
+        path = os.path.join(out, f"{port}.{'in' if kind == 'in' else 'expected'}.pcap")
+        if case[name]:
+            write(path, case[name])
+        elif os.path.exists(path):
+            os.remove(path)
+    write_json(os.path.join(out, "config.json"), case["config"])
+    write_json(os.path.join(out, "expected_drops.json"), case["drops"])
+    write_json(os.path.join(out, "expected_xlat.json"), case["xlat"])
+
+
 def main(out):
+    for name, build in conformance.CASES.items():
+        write_case(os.path.join(out, name), build())
     inside_in, outside_in, inside_out, outside_out = frames()
     write(os.path.join(out, "inside.in.pcap"), inside_in)
     write(os.path.join(out, "outside.in.pcap"), outside_in)
