@@ -29,14 +29,16 @@ StatsSnapshot two_workers_and_dns64() {
 
 TEST(StatsJson, TranslatorCountersPerLcoreAndTotal) {
     const nlohmann::json j = stats_to_json(two_workers_and_dns64());
-    const auto& t = j["totals"]["xlat"];
-    EXPECT_EQ(t["icmp_errors_sent"], 12);
-    EXPECT_EQ(t["icmp_errors_rate_limited"], 2);
-    EXPECT_EQ(t["rfc6791_pool"], 3);
+    // at(): a missing key fails the test (an exception) instead of asserting in nlohmann.
+    const auto& t = j.at("totals").at("xlat");
+    EXPECT_EQ(t.at("icmp_errors_sent"), 12);
+    EXPECT_EQ(t.at("icmp_errors_rate_limited"), 2);
+    EXPECT_EQ(t.at("rfc6791_pool"), 3);
     EXPECT_EQ(t.size(), kXlatCounterCount);  // every counter, zero or not
-    EXPECT_EQ(j["lcores"][0]["xlat"]["icmp_errors_sent"], 5);
-    EXPECT_EQ(j["lcores"][1]["xlat"]["icmp_errors_sent"], 7);
-    EXPECT_FALSE(j["lcores"][2].contains("xlat"));  // the DNS64 lcore translates nothing
+    const auto& l = j.at("lcores");
+    EXPECT_EQ(l.at(0).at("xlat").at("icmp_errors_sent"), 5);
+    EXPECT_EQ(l.at(1).at("xlat").at("icmp_errors_sent"), 7);
+    EXPECT_FALSE(l.at(2).contains("xlat"));  // the DNS64 lcore translates nothing
 }
 
 TEST(StatsJson, TranslatorCountersInPrometheus) {
