@@ -33,24 +33,24 @@ enum class XlatCounter : uint8_t {
 
 inline constexpr std::size_t kXlatCounterCount = static_cast<std::size_t>(XlatCounter::Count_);
 
+/// Name and help text of one counter, in enum order.
+struct XlatCounterInfo {
+    std::string_view name;  ///< metric name: strait_xlat_<name>_total
+    std::string_view help;
+};
+inline constexpr XlatCounterInfo kXlatCounterInfo[] = {
+#define STRAIT_X(e, name, help) {name, help},
+    STRAIT_XLAT_COUNTERS(STRAIT_X)
+#undef STRAIT_X
+};
+
 /// Metric name of a counter ("icmp_errors_sent"); thread: any.
 constexpr std::string_view xlat_counter_name(XlatCounter c) {
-    constexpr std::string_view kNames[] = {
-#define STRAIT_X(e, name, help) name,
-        STRAIT_XLAT_COUNTERS(STRAIT_X)
-#undef STRAIT_X
-    };
-    return kNames[static_cast<std::size_t>(c)];
+    return kXlatCounterInfo[static_cast<std::size_t>(c)].name;
 }
-
 /// One-line help text of a counter; thread: any.
 constexpr std::string_view xlat_counter_help(XlatCounter c) {
-    constexpr std::string_view kHelp[] = {
-#define STRAIT_X(e, name, help) help,
-        STRAIT_XLAT_COUNTERS(STRAIT_X)
-#undef STRAIT_X
-    };
-    return kHelp[static_cast<std::size_t>(c)];
+    return kXlatCounterInfo[static_cast<std::size_t>(c)].help;
 }
 
 /// One lcore's translator counters: plain increments by the owning lcore.
