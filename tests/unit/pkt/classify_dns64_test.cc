@@ -8,7 +8,6 @@
 #include "dataplane/pkt/classify.h"
 #include "dataplane/pkt/frame.h"
 #include "strait/net/bytes.h"
-#include "strait/net/checksum.h"
 #include "tests/unit/pkt/test_frames.h"
 
 namespace strait::pkt {
@@ -35,8 +34,7 @@ Frame v6_frame(const char* dst, uint8_t proto, uint16_t dport, const LocalAddrs&
 }
 
 /// Ethernet + IPv4 (valid header checksum) + UDP header + 12 payload bytes.
-Frame v4_frame(const char* dst, uint8_t proto, uint16_t dport, uint16_t frag,
-               const LocalAddrs& l) {
+Frame v4_frame(const char* dst, uint8_t proto, uint16_t dport, uint16_t frag, const LocalAddrs& l) {
     Frame f(kEthHdrLen + kIpv4MinHdr + 20, 0);
     std::memcpy(f.data(), l.mac.b.data(), 6);
     net::store_be16(f.data() + 12, kEtherTypeIpv4);
@@ -48,7 +46,7 @@ Frame v4_frame(const char* dst, uint8_t proto, uint16_t dport, uint16_t frag,
     ip[kIp4Proto] = proto;
     std::memcpy(ip + kIp4Src, net::parse_ipv4("198.51.100.2")->b.data(), 4);
     std::memcpy(ip + kIp4Dst, net::parse_ipv4(dst)->b.data(), 4);
-    net::store_be16(ip + kIp4Checksum, net::checksum(ip, kIpv4MinHdr));
+    testing::fix_ipv4_header(f);
     net::store_be16(ip + kIpv4MinHdr, 53);
     net::store_be16(ip + kIpv4MinHdr + 2, dport);
     return f;

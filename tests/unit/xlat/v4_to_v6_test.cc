@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 7915 §4 (IPv4 -> IPv6) header, checksum, option, TTL, size and fragment rules.
+#include "v4_to_v6.h"
+
 #include <gtest/gtest.h>
 
 #include "fragment.h"
 #include "packet_builder.h"
-#include "v4_to_v6.h"
 
 namespace strait::xlat::test {
 namespace {
@@ -34,11 +35,11 @@ TEST_F(V4ToV6, UdpHeaderFieldsAndChecksum) {
     const Bytes p = b.bytes();
     ASSERT_EQ(p.size(), 40u + 28u);
     EXPECT_EQ(p[0] >> 4, 6);
-    EXPECT_EQ(load_be32(&p[0]) >> 20 & 0xff, 0xb8u);   // §4.1 traffic class = TOS
-    EXPECT_EQ(load_be32(&p[0]) & 0xfffff, 0u);         // flow label 0
-    EXPECT_EQ(load_be16(&p[4]), 28);                   // payload length
+    EXPECT_EQ(load_be32(&p[0]) >> 20 & 0xff, 0xb8u);  // §4.1 traffic class = TOS
+    EXPECT_EQ(load_be32(&p[0]) & 0xfffff, 0u);        // flow label 0
+    EXPECT_EQ(load_be16(&p[4]), 28);                  // payload length
     EXPECT_EQ(p[6], 17);
-    EXPECT_EQ(p[7], 16);                               // hop limit = TTL - 1
+    EXPECT_EQ(p[7], 16);  // hop limit = TTL - 1
     EXPECT_EQ(net::Ipv6Addr::from_bytes(&p[8]), kS6);
     EXPECT_EQ(net::Ipv6Addr::from_bytes(&p[24]), kD6);
     EXPECT_EQ(b.pkt.data + 40, l4_before);  // transport payload did not move
@@ -226,8 +227,7 @@ TEST_F(V4ToV6, FirstFragmentGetsFragmentHeaderAndChecksumUpdate) {
     // The checksum of the whole datagram now matches the IPv6 pseudo-header.
     Bytes full(p.begin() + 48, p.end());
     full.insert(full.end(), whole.begin() + 32, whole.end());
-    const uint32_t ps = net::pseudo_sum_v6(&p[8], &p[24], 17, uint32_t(full.size()));
-    EXPECT_EQ(net::checksum(full.data(), full.size(), ps), 0);
+    EXPECT_EQ(testing::l4_checksum_v6(p.data(), 17, full), 0);
 }
 
 TEST_F(V4ToV6, NonFirstFragmentTransportUntouched) {
@@ -289,9 +289,7 @@ TEST_F(V4ToV6, DfZeroTooBigIsFragmentedToLowestMtu) {
         reassembled.insert(reassembled.end(), f.begin() + 48, f.end());
     }
     ASSERT_EQ(reassembled.size(), 8u + data.size());
-    const uint32_t ps = net::pseudo_sum_v6(&sink.frags[0][8], &sink.frags[0][24], 17,
-                                           uint32_t(reassembled.size()));
-    EXPECT_EQ(net::checksum(reassembled.data(), reassembled.size(), ps), 0);
+    EXPECT_EQ(testing::l4_checksum_v6(sink.frags[0].data(), 17, reassembled), 0);
     EXPECT_EQ(Bytes(reassembled.begin() + 8, reassembled.end()), data);
 
     VecSink dry;
