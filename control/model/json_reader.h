@@ -4,12 +4,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "strait/config/config.h"
 #include "strait/net/addr.h"
@@ -20,14 +19,21 @@ namespace strait::ctl {
 /// Reads fields of the JSON object `j` found at JSON pointer `ptr`. Absent optional
 /// fields leave the output untouched (the default). Thread: any.
 class ObjectReader {
-public:
+  public:
     ObjectReader(const nlohmann::json& j, std::string ptr);
 
     [[nodiscard]] bool ok() const { return j_.is_object(); }
-    [[nodiscard]] Error error() const { return invalid(ptr_.empty() ? "/" : ptr_, "must be an object"); }
+    /// RFC 6901 §5: "" is the whole document.
+    [[nodiscard]] Error error() const {
+        return invalid(ptr_,
+                       ptr_.empty() ? "the config must be a JSON object" : "must be an object");
+    }
     [[nodiscard]] bool has(const std::string& key) const { return j_.contains(key); }
     [[nodiscard]] const nlohmann::json& at(const std::string& key) const { return j_.at(key); }
-    [[nodiscard]] std::string ptr(const std::string& key) const { return ptr_ + "/" + key; }
+    /// The JSON pointer of member `key`, escaped (RFC 6901 §3: "~" and "/" in a key).
+    [[nodiscard]] std::string ptr(const std::string& key) const {
+        return (nlohmann::json::json_pointer(ptr_) / key).to_string();
+    }
 
     /// Fails on the first key not in `known`.
     Status only(const std::set<std::string>& known) const;
@@ -52,7 +58,7 @@ public:
     Status ipv4_ifaddrs(const std::string& key, std::vector<config::Ipv4Ifaddr>& out) const;
     Status ipv6_ifaddrs(const std::string& key, std::vector<config::Ipv6Ifaddr>& out) const;
 
-private:
+  private:
     Status get_string(const std::string& key, std::string& out) const;
 
     const nlohmann::json& j_;
