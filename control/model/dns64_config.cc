@@ -15,8 +15,8 @@ using nlohmann::json;
 namespace {
 
 template <class T>
-Status read_uint(const json& o, const char* key, const std::string& where, uint64_t lo, uint64_t hi,
-                 T& out) {
+Status read_uint(const json& o, const char* key, const std::string& where, uint64_t lo,
+                 uint64_t hi, T& out) {
     auto it = o.find(key);
     if (it == o.end()) return Ok{};
     const std::string ptr = where + "/" + key;
@@ -49,8 +49,7 @@ Status read_list(const json& o, const char* key, const std::string& where, const
     return Ok{};
 }
 
-Status check_keys(const json& o, const std::string& where,
-                  std::initializer_list<const char*> keys) {
+Status check_keys(const json& o, const std::string& where, std::initializer_list<const char*> keys) {
     std::set<std::string> known(keys.begin(), keys.end());
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!known.count(it.key())) {  // RFC 6901 §3: the key's "~" and "/" escaped
@@ -60,9 +59,9 @@ Status check_keys(const json& o, const std::string& where,
     return Ok{};
 }
 
-#define STRAIT_TRY(expr)                 \
-    do {                                 \
-        Status s_ = (expr);              \
+#define STRAIT_TRY(expr)                \
+    do {                                \
+        Status s_ = (expr);             \
         if (!s_.ok()) return s_.error(); \
     } while (0)
 
@@ -77,8 +76,7 @@ Status parse_prefix_map(const json& o, const std::string& where, Dns64Config& c)
         if (!e.is_object()) return invalid(ep, "must be an object {clients, prefix}");
         STRAIT_TRY(check_keys(e, ep, {"clients", "prefix"}));
         auto cl = e.find("clients");
-        if (cl == e.end() || !cl->is_string())
-            return invalid(ep + "/clients", "required IPv6 prefix");
+        if (cl == e.end() || !cl->is_string()) return invalid(ep + "/clients", "required IPv6 prefix");
         auto p = net::parse_ipv6_prefix(cl->get<std::string>());
         if (!p) return invalid(ep + "/clients", "not a valid IPv6 prefix");
         dns64::PrefixMapEntry m;
@@ -117,11 +115,11 @@ Status parse_nested(const json& o, const std::string& where, Dns64Config& c) {
 }
 
 Status parse_fields(const json& o, const std::string& where, Dns64Config& c) {
-    STRAIT_TRY(check_keys(
-        o, where,
-        {"service", "prefixes", "prefix_select", "prefix_map", "upstreams", "upstream_port",
-         "source_ports", "timeout_ms", "retries", "max_pending", "cache", "exclude", "clients",
-         "mapped", "rate_limit", "allow_non_global_in_wkp", "edns_udp_size"}));
+    STRAIT_TRY(check_keys(o, where,
+                          {"service", "prefixes", "prefix_select", "prefix_map", "upstreams",
+                           "upstream_port", "source_ports", "timeout_ms", "retries", "max_pending",
+                           "cache", "exclude", "clients", "mapped", "rate_limit",
+                           "allow_non_global_in_wkp", "edns_udp_size"}));
     auto v6 = [](const std::string& s) { return net::parse_ipv6(s); };
     auto v4 = [](const std::string& s) { return net::parse_ipv4(s); };
     auto p6 = [](const std::string& s) { return net::parse_ipv6_prefix(s); };
@@ -150,8 +148,7 @@ Status parse_fields(const json& o, const std::string& where, Dns64Config& c) {
     STRAIT_TRY(read_uint(o, "max_pending", where, 1, 1u << 20, c.max_pending));
     STRAIT_TRY(read_uint(o, "edns_udp_size", where, 512, 4096, c.edns_udp_size));
     if (auto it = o.find("allow_non_global_in_wkp"); it != o.end()) {
-        if (!it->is_boolean())
-            return invalid(where + "/allow_non_global_in_wkp", "must be a boolean");
+        if (!it->is_boolean()) return invalid(where + "/allow_non_global_in_wkp", "must be a boolean");
         c.allow_non_global_in_wkp = it->get<bool>();
     }
     return parse_nested(o, where, c);

@@ -4,11 +4,12 @@
 
 #include <cstdint>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "strait/config/config.h"
 #include "strait/net/addr.h"
@@ -19,14 +20,13 @@ namespace strait::ctl {
 /// Reads fields of the JSON object `j` found at JSON pointer `ptr`. Absent optional
 /// fields leave the output untouched (the default). Thread: any.
 class ObjectReader {
-  public:
+public:
     ObjectReader(const nlohmann::json& j, std::string ptr);
 
     [[nodiscard]] bool ok() const { return j_.is_object(); }
     /// RFC 6901 §5: "" is the whole document.
     [[nodiscard]] Error error() const {
-        return invalid(ptr_,
-                       ptr_.empty() ? "the config must be a JSON object" : "must be an object");
+        return invalid(ptr_, ptr_.empty() ? "the config must be a JSON object" : "must be an object");
     }
     [[nodiscard]] bool has(const std::string& key) const { return j_.contains(key); }
     [[nodiscard]] const nlohmann::json& at(const std::string& key) const { return j_.at(key); }
@@ -58,7 +58,7 @@ class ObjectReader {
     Status ipv4_ifaddrs(const std::string& key, std::vector<config::Ipv4Ifaddr>& out) const;
     Status ipv6_ifaddrs(const std::string& key, std::vector<config::Ipv6Ifaddr>& out) const;
 
-  private:
+private:
     Status get_string(const std::string& key, std::string& out) const;
 
     const nlohmann::json& j_;

@@ -193,8 +193,8 @@ std::vector<BadField> bad_fields() {
         {"dns64_bad_prefix", with("/dns64/prefixes/0", "2001:db8:64::/33"), "/dns64/prefixes/0"},
         {"dns64_ring_not_pow2", with("/dns64_ring_size", 1000u), "/dns64_ring_size"},
         {"dns64_too_many_services",
-         with("/dns64/service",
-              json::array({"2001:db8:6::a", "2001:db8:6::b", "2001:db8:6::c", "2001:db8:6::d"})),
+         with("/dns64/service", json::array({"2001:db8:6::a", "2001:db8:6::b", "2001:db8:6::c",
+                                             "2001:db8:6::d"})),
          "/dns64/service"},
         {"lowest_ipv6_mtu_small", with("/lowest_ipv6_mtu", 1000u), "/lowest_ipv6_mtu"},
         {"mode_unknown", with("/mode", "nat46"), "/mode"},
@@ -210,7 +210,8 @@ std::vector<BadField> bad_fields() {
          "/ports/outside/ipv4/0"},
         {"ipv4_in_ipv6_list", with("/ports/inside/ipv6/0", "198.51.100.1/24"),
          "/ports/inside/ipv6/0"},
-        {"bad_gateway4", with("/ports/outside/gateway4", "198.51.100"), "/ports/outside/gateway4"},
+        {"bad_gateway4", with("/ports/outside/gateway4", "198.51.100"),
+         "/ports/outside/gateway4"},
         {"bad_gateway6", with("/ports/inside/gateway6", "2001:db8:::1"), "/ports/inside/gateway6"},
         {"bad_mac", with("/ports/inside/mac", "02:00:00:00:00"), "/ports/inside/mac"},
         {"bad_mac_hex", with("/ports/outside/mac", "02:00:00:00:00:zz"), "/ports/outside/mac"},
@@ -218,15 +219,13 @@ std::vector<BadField> bad_fields() {
         {"pool6_len_129", with("/siit/pool6", "2001:db8:64::/129"), "/siit/pool6"},
         // prefixes with host bits set
         {"pool6_host_bits", with("/siit/pool6", "2001:db8:64::1/96"), "/siit/pool6"},
-        {"eamt_ipv6_host_bits",
-         with("/siit/eamt/0", eamt_entry("2001:db8:6::10/120", "192.0.2.0/24")),
+        {"eamt_ipv6_host_bits", with("/siit/eamt/0", eamt_entry("2001:db8:6::10/120", "192.0.2.0/24")),
          "/siit/eamt/0/ipv6"},
-        {"eamt_ipv4_host_bits",
-         with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.10/24")),
+        {"eamt_ipv4_host_bits", with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.10/24")),
          "/siit/eamt/0/ipv4"},
         // EAMT rules (RFC 7757): both prefixes required, equal suffix lengths
-        {"eamt_unequal_suffix",
-         with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.0/28")), "/siit/eamt/0"},
+        {"eamt_unequal_suffix", with("/siit/eamt/0", eamt_entry("2001:db8:6::/120", "192.0.2.0/28")),
+         "/siit/eamt/0"},
         {"eamt_second_entry_unequal",
          with("/siit/eamt/1", eamt_entry("2001:db8:7::/64", "192.0.2.128/25")), "/siit/eamt/1"},
         {"eamt_missing_ipv4", with("/siit/eamt/0", json{{"ipv6", "2001:db8:6::10/128"}}),
@@ -273,8 +272,8 @@ TEST(ConfigParse, EamtWithEqualSuffixLengthsIsValid) {
 
 TEST(ConfigParse, IfaddrsKeepHostBits) {
     // Interface addresses are address/length, not prefixes: host bits are the point.
-    auto r = parse_config(
-        with("/ports/inside/ipv6", json::array({"2001:db8:6::1/64", "2001:db8:7::5/80"})));
+    auto r = parse_config(with("/ports/inside/ipv6", json::array({"2001:db8:6::1/64",
+                                                                  "2001:db8:7::5/80"})));
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     ASSERT_EQ(r->startup.inside.ipv6.size(), 2u);
     EXPECT_EQ(net::to_string(r->startup.inside.ipv6[1].addr), "2001:db8:7::5");

@@ -34,7 +34,8 @@ Frame v6_frame(const char* dst, uint8_t proto, uint16_t dport, const LocalAddrs&
 }
 
 /// Ethernet + IPv4 (valid header checksum) + UDP header + 12 payload bytes.
-Frame v4_frame(const char* dst, uint8_t proto, uint16_t dport, uint16_t frag, const LocalAddrs& l) {
+Frame v4_frame(const char* dst, uint8_t proto, uint16_t dport, uint16_t frag,
+               const LocalAddrs& l) {
     Frame f(kEthHdrLen + kIpv4MinHdr + 20, 0);
     std::memcpy(f.data(), l.mac.b.data(), 6);
     net::store_be16(f.data() + 12, kEtherTypeIpv4);

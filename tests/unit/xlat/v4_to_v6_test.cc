@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 7915 §4 (IPv4 -> IPv6) header, checksum, option, TTL, size and fragment rules.
-#include "v4_to_v6.h"
-
 #include <gtest/gtest.h>
 
 #include "fragment.h"
 #include "packet_builder.h"
+#include "v4_to_v6.h"
 
 namespace strait::xlat::test {
 namespace {
@@ -35,11 +34,11 @@ TEST_F(V4ToV6, UdpHeaderFieldsAndChecksum) {
     const Bytes p = b.bytes();
     ASSERT_EQ(p.size(), 40u + 28u);
     EXPECT_EQ(p[0] >> 4, 6);
-    EXPECT_EQ(load_be32(&p[0]) >> 20 & 0xff, 0xb8u);  // §4.1 traffic class = TOS
-    EXPECT_EQ(load_be32(&p[0]) & 0xfffff, 0u);        // flow label 0
-    EXPECT_EQ(load_be16(&p[4]), 28);                  // payload length
+    EXPECT_EQ(load_be32(&p[0]) >> 20 & 0xff, 0xb8u);   // §4.1 traffic class = TOS
+    EXPECT_EQ(load_be32(&p[0]) & 0xfffff, 0u);         // flow label 0
+    EXPECT_EQ(load_be16(&p[4]), 28);                   // payload length
     EXPECT_EQ(p[6], 17);
-    EXPECT_EQ(p[7], 16);  // hop limit = TTL - 1
+    EXPECT_EQ(p[7], 16);                               // hop limit = TTL - 1
     EXPECT_EQ(net::Ipv6Addr::from_bytes(&p[8]), kS6);
     EXPECT_EQ(net::Ipv6Addr::from_bytes(&p[24]), kD6);
     EXPECT_EQ(b.pkt.data + 40, l4_before);  // transport payload did not move

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 7915 §5 (IPv6 -> IPv4) header, extension header, DF/ID, size and fragment rules.
-#include "v6_to_v4.h"
-
 #include <gtest/gtest.h>
 
 #include "packet_builder.h"
+#include "v6_to_v4.h"
 
 namespace strait::xlat::test {
 namespace {
@@ -92,8 +91,7 @@ TEST_F(V6ToV4, ExtensionHeadersAreSkipped) {
 
 TEST_F(V6ToV4, RoutingHeaderWithSegmentsLeftGetsParameterProblem) {
     cfg.self_ipv6 = v6("2001:db8::1");
-    const Bytes orig =
-        ipv6(kS6, kD6, 60, cat(ext(43, 1), cat(ext(17, 3, 0, 2), udp6(kS6, kD6, 1, 2, {}))));
+    const Bytes orig = ipv6(kS6, kD6, 60, cat(ext(43, 1), cat(ext(17, 3, 0, 2), udp6(kS6, kD6, 1, 2, {}))));
     Buf b(orig);
     const Outcome r = run(b);
     ASSERT_EQ(r.verdict, Verdict::ReplyIcmpError);
@@ -138,8 +136,7 @@ TEST_F(V6ToV4, TooBigForIpv4MtuRepliesPacketTooBig) {
 
 TEST_F(V6ToV4, FragmentHeaderBecomesIpv4FragmentFields) {
     const Bytes whole = udp6(kS6, kD6, 3, 4, payload(48));
-    Buf b(ipv6(kS6, kD6, 44,
-               cat(frag(17, 0, true, 0x12345678), Bytes(whole.begin(), whole.begin() + 24))));
+    Buf b(ipv6(kS6, kD6, 44, cat(frag(17, 0, true, 0x12345678), Bytes(whole.begin(), whole.begin() + 24))));
     ASSERT_EQ(run(b).verdict, Verdict::Forward);
     Bytes p = b.bytes();
     EXPECT_EQ(load_be16(&p[4]), 0x5678);
