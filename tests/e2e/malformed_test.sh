@@ -43,9 +43,10 @@ capture_check() {
     wait "${CAP_PIDS[@]}" 2>/dev/null || true
     local dev n want=("$1" "$2") i=0
     for dev in gw-in gw-out; do
-        n=$(tcpdump -r "$E2E_WORK/$dev.pcap" -n 2>/dev/null | wc -l)
+        n=$("$PYTHON" -c 'import sys; from scapy.all import rdpcap; print(len(rdpcap(sys.argv[1])))' \
+            "$E2E_WORK/$dev.pcap")
         if [[ $n -ne ${want[$i]} ]]; then
-            tcpdump -r "$E2E_WORK/$dev.pcap" -n -e 2>/dev/null | head -20 >&2
+            tcpdump -r "$E2E_WORK/$dev.pcap" -n -e 2>/dev/null | tail -20 >&2 || true
             fail "$n frames reached $dev, the test sent ${want[$i]}: the counts would be off"
         fi
         i=$((i + 1))

@@ -99,4 +99,6 @@ def config_seeds():
     s["syntax_cut"] = json.dumps(FULL).encode()[:300]
     s["not_an_object"] = b"[1, 2, 3]"
     s["nested_deep"] = b'{"siit": ' + b"[" * 200 + b"]" * 200 + b"}"
+    # Found by fuzzing: nlohmann throws out_of_range (not parse_error) for this number.
+    s["number_overflow"] = b"[\n5E561 0.]"
     return s

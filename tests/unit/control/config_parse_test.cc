@@ -280,6 +280,15 @@ TEST(ConfigParse, IfaddrsKeepHostBits) {
     EXPECT_EQ(r->startup.inside.ipv6[1].len, 80);
 }
 
+// nlohmann throws out_of_range, not parse_error, for a number beyond a double (found by
+// tests/fuzz config_parse): still a syntax error, never an exception out of the parser.
+TEST(ConfigParse, NumberBeyondADoubleIsASyntaxError) {
+    auto r = parse_config_text(R"({"workers": 5E561})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "");
+    EXPECT_NE(r.error().message.find("syntax"), std::string::npos) << r.error().message;
+}
+
 TEST(ConfigParse, JsonSyntaxErrorSaysSo) {
     auto r = parse_config_text(R"({"workers": 1,})");
     ASSERT_FALSE(r.ok());
