@@ -17,20 +17,22 @@
 # Order (as in tests/golden/siit/gen.py): the worker reads the inside capture before the
 # outside one, so the two IPv4 fragments wait for ARP and leave when the server's ARP
 # request teaches straitd its MAC.
+import importlib.util
 import json
 import os
 import sys
 
 from scapy.all import (ARP, IP, UDP, Ether, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
-                       ICMPv6NDOptSrcLLAddr, IPv6, IPv6ExtHdrFragment, PcapWriter, Raw, raw)
+                       ICMPv6NDOptSrcLLAddr, IPv6, IPv6ExtHdrFragment, Raw, raw)
 
-GW_IN = "02:70:63:61:70:00"   # net_pcap0
-GW_OUT = "02:70:63:61:70:01"  # net_pcap1
-CLIENT = "02:00:00:00:00:10"
-SERVER = "02:00:00:00:00:20"
-GW6, CLIENT6 = "2001:db8:6::1", "2001:db8:6::10"
-GW4, SERVER4, CLIENT4 = "198.51.100.1", "198.51.100.2", "192.0.2.10"
-SERVER6 = "2001:db8:64::c633:6402"  # 198.51.100.2 under pool6 (RFC 6052 /96)
+# The siit case's ports, hosts and pcap writer (tests/golden/siit/gen.py).
+_spec = importlib.util.spec_from_file_location(
+    "siit_gen", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "siit", "gen.py"))
+siit = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(siit)
+GW_IN, GW_OUT, CLIENT, SERVER = siit.GW_IN, siit.GW_OUT, siit.CLIENT, siit.SERVER
+GW6, CLIENT6, SERVER6 = siit.GW6, siit.CLIENT6, siit.SERVER6
+GW4, SERVER4, CLIENT4 = siit.GW4, siit.SERVER4, siit.CLIENT4
 DATA = bytes((i * 7 + 3) & 0xFF for i in range(2000))
 FRAG_ID6, FRAG_ID4 = 0x12345678, 0x4242
 
@@ -109,19 +111,11 @@ def frames():
     return inside_in, outside_in, inside_out, outside_out
 
 
-def write(path, pkts):
-    w = PcapWriter(path, sync=True)
-    for p in pkts:
-        w.write(Ether(raw(p)))
-    w.close()
-
-
 def main(out):
     inside_in, outside_in, inside_out, outside_out = frames()
-    write(os.path.join(out, "inside.in.pcap"), inside_in)
-    write(os.path.join(out, "outside.in.pcap"), outside_in)
-    write(os.path.join(out, "inside.expected.pcap"), inside_out)
-    write(os.path.join(out, "outside.expected.pcap"), outside_out)
+    for name, pkts in (("inside.in", inside_in), ("outside.in", outside_in),
+                       ("inside.expected", inside_out), ("outside.expected", outside_out)):
+        siit.write(os.path.join(out, name + ".pcap"), pkts)
     cfg = {
         "workers": 1,
         "ports": {"inside": {"ipv6": [GW6 + "/64"]}, "outside": {"ipv4": [GW4 + "/24"]}},
