@@ -17,8 +17,6 @@ import json, sys
 c = json.load(sys.stdin)
 c["mode"] = "siit"
 c.pop("nat64", None)
-if "dns64" in c:  # its prefixes default to nat64.pool6, gone now
-    c["dns64"].setdefault("prefixes", ["2001:db8:64::/96"])
 c["siit"] = {"pool6": "2001:db8:64::/96",
              "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]}
 # Without the nat64 object the DNS64 prefixes no longer default to its pool6.
