@@ -249,7 +249,7 @@ Result<Config> parse_config_text(std::string_view text) {
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for 1E400
         return invalid("", std::string("JSON syntax error: ") + e.what());
     }
     return parse_config(doc);

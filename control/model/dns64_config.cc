@@ -52,7 +52,9 @@ Status read_list(const json& o, const char* key, const std::string& where, const
 Status check_keys(const json& o, const std::string& where, std::initializer_list<const char*> keys) {
     std::set<std::string> known(keys.begin(), keys.end());
     for (auto it = o.begin(); it != o.end(); ++it) {
-        if (!known.count(it.key())) return invalid(where + "/" + it.key(), "unknown field");
+        if (!known.count(it.key())) {  // RFC 6901 §3: the key's "~" and "/" escaped
+            return invalid((json::json_pointer(where) / it.key()).to_string(), "unknown field");
+        }
     }
     return Ok{};
 }

@@ -24,10 +24,16 @@ public:
     ObjectReader(const nlohmann::json& j, std::string ptr);
 
     [[nodiscard]] bool ok() const { return j_.is_object(); }
-    [[nodiscard]] Error error() const { return invalid(ptr_.empty() ? "/" : ptr_, "must be an object"); }
+    /// RFC 6901 §5: "" is the whole document.
+    [[nodiscard]] Error error() const {
+        return invalid(ptr_, ptr_.empty() ? "the config must be a JSON object" : "must be an object");
+    }
     [[nodiscard]] bool has(const std::string& key) const { return j_.contains(key); }
     [[nodiscard]] const nlohmann::json& at(const std::string& key) const { return j_.at(key); }
-    [[nodiscard]] std::string ptr(const std::string& key) const { return ptr_ + "/" + key; }
+    /// The JSON pointer of member `key`, escaped (RFC 6901 §3: "~" and "/" in a key).
+    [[nodiscard]] std::string ptr(const std::string& key) const {
+        return (nlohmann::json::json_pointer(ptr_) / key).to_string();
+    }
 
     /// Fails on the first key not in `known`.
     Status only(const std::set<std::string>& known) const;

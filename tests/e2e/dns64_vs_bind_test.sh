@@ -35,13 +35,16 @@ QUERIES=(
     "ipv4only.arpa A"
 )
 
-# ask DIR: one dig per query into DIR/N (header comments + answer section).
+# ask DIR: one dig per query into DIR/N (header comments + answer section), dig's exit
+# status into DIR/N.rc (9: no reply within +time, i.e. the query timed out).
 ask() {
     mkdir -p "$1"
-    local i=0 q
+    local i=0 q rc
     for q in "${QUERIES[@]}"; do
         read -r name type <<<"$q"
-        dig_client +noall +comments +answer "$name" "$type" >"$1/$i" 2>&1 || true
+        rc=0
+        dig_client +noall +comments +answer "$name" "$type" >"$1/$i" 2>&1 || rc=$?
+        echo "$rc" >"$1/$i.rc"
         i=$((i + 1))
     done
 }
@@ -67,6 +70,9 @@ work, queries = sys.argv[1], sys.argv[2:]
 TTL_SLACK = 5
 
 def parse(path):
+    """(rcode, records); rcode None when dig got no answer (timeout, refused socket)."""
+    if open(path + ".rc").read().strip() != "0":
+        return None, []
     rcode, rrs = None, []
     for line in open(path):
         m = re.search(r"status: ([A-Z]+)", line)
@@ -99,7 +105,13 @@ for i, q in enumerate(queries):
     key = lambda rr: (rr[0], rr[2], rr[3], rr[4])
     sk, bk = sorted(map(key, srr)), sorted(map(key, brr))
     problems = []
-    if sr != br:
+    # A query that timed out on either side fails the test, even on both: two silences
+    # compare equal but say nothing about either server.
+    for who, folder, rc in (("straitd", "strait", sr), ("bind", "bind", br)):
+        if rc is None:
+            status = open(f"{work}/{folder}/{i}.rc").read().strip()
+            problems.append(f"{who}: no answer (dig exit {status})")
+    if sr != br and sr is not None and br is not None:
         problems.append(f"rcode straitd={sr} bind={br}")
     if sk != bk:
         problems.append(f"answer straitd={sk} bind={bk}")
@@ -108,12 +120,12 @@ for i, q in enumerate(queries):
         for r in brr:
             if abs(st[key(r)] - r[1]) > TTL_SLACK:
                 problems.append(f"TTL {r[0]} {r[3]}: straitd={st[key(r)]} bind={r[1]}")
-    known = problems and problems == KNOWN.get(q)
+    known = problems and problems == KNOWN.get(q) and sr is not None and br is not None
     if q == "big.diff.strait.test AAAA" and not problems and len(srr) != 60:
         # Equal but not the 60 real AAAA (both SERVFAIL, say): upstream TCP did not work.
         problems.append(f"{len(srr)} AAAA records, want the 60 real ones")
     verdict = "known" if known else "DIFF" if problems else "same"
-    print(f"{verdict}  {q:<32} {sr:<9} {len(srr)} RR")
+    print(f"{verdict}  {q:<32} {sr or 'TIMEOUT':<9} {len(srr)} RR")
     for p in problems:
         print(f"      {p}")
     bad += bool(problems) and not known

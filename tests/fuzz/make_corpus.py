@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Writes the seed corpus of the DNS64 fuzz targets (tests/fuzz/corpus/<target>/).
+"""Writes the seed corpus of every fuzz target (tests/fuzz/corpus/<target>/).
 
 Well-formed messages come from scapy (an implementation independent of dns64/wire),
 compressed with its dns_compress; the malformed ones (truncation, pointer loops, bad
 labels) are cut or patched by hand from them. Engine seeds are scripts in the input
-format described at the top of dns64_engine_fuzz.cc. Deterministic: rerunning rewrites
-the same bytes.
+format described at the top of dns64_engine_fuzz.cc. The packet targets' seeds are in
+corpus_packets.py, the config parser's in corpus_config.py. Deterministic: rerunning
+rewrites the same bytes.
 
     /usr/bin/python3 tests/fuzz/make_corpus.py     # Debian's python3-scapy
 """
@@ -14,6 +15,8 @@ import os
 import shutil
 import struct
 
+from corpus_config import config_seeds
+from corpus_packets import classify_seeds, xlat_seeds
 from scapy.layers.dns import DNS, DNSQR, DNSRR, DNSRROPT, DNSRRSOA, DNSRRMX, dns_compress
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -271,3 +274,6 @@ def write(target, seeds):
 if __name__ == "__main__":
     write("dns64_wire", wire_seeds())
     write("dns64_engine", engine_seeds())
+    write("pkt_classify", classify_seeds())
+    write("xlat_siit", xlat_seeds())
+    write("config_parse", config_seeds())

@@ -8,7 +8,8 @@
 #   siit_up ['{"lowest_ipv6_mtu": 1280}'] [GATEWAY4]
 source "$(dirname "${BASH_SOURCE[0]}")/../_init.sh"
 
-# siit_up [EXTRA_TOP_LEVEL_JSON] [GATEWAY4]: topology, then straitd with that config.
+# siit_up [EXTRA_JSON] [GATEWAY4]: topology, then straitd with that config (EXTRA_JSON merged
+# into the default, objects key by key: '{"ports": {"inside": {"mtu": 1280}}}').
 siit_up() {
     local cfg=$E2E_WORK/straitd.json
     "$STRAITD" --print-default-config | "$PYTHON" -c '
@@ -20,7 +21,11 @@ c["siit"] = {"pool6": "2001:db8:64::/96",
              "eamt": [{"ipv6": "2001:db8:6::10/128", "ipv4": "192.0.2.10/32"}]}
 # Without the nat64 object the DNS64 prefixes no longer default to its pool6.
 c["dns64"]["prefixes"] = ["2001:db8:64::/96"]
-c.update(json.loads(sys.argv[1]))
+def merge(a, b):  # objects merge key by key (a port field), anything else replaces
+    for k, v in b.items():
+        a[k] = merge(a[k], v) if isinstance(v, dict) and isinstance(a.get(k), dict) else v
+    return a
+merge(c, json.loads(sys.argv[1]))
 if sys.argv[2]:
     c["ports"]["outside"]["gateway4"] = sys.argv[2]
 c["siit"]["eamt"] += json.loads(sys.argv[3])

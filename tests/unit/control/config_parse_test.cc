@@ -195,6 +195,9 @@ std::vector<BadField> bad_fields() {
         {"unknown_port_role", with("/ports/dmz", json::object()), "/ports/dmz"},
         {"unknown_siit_key", with("/siit/pool4", "192.0.2.0/24"), "/siit/pool4"},
         {"unknown_eamt_key", with("/siit/eamt/0/comment", "x"), "/siit/eamt/0/comment"},
+        // RFC 6901 §3: "~" and "/" in a key are escaped, so the pointer names that key
+        {"unknown_key_escaped", with("/ports/inside/a~1b~0c", 1), "/ports/inside/a~1b~0c"},
+        {"unknown_dns64_key_escaped", with("/dns64/x~1y", true), "/dns64/x~1y"},
         // wrong types
         {"workers_string", with("/workers", "1"), "/workers"},
         {"workers_negative", with("/workers", -1), "/workers"},
@@ -287,7 +290,7 @@ std::vector<BadField> bad_fields() {
         {"siit_without_pool6_or_eamt", siit_empty, "/siit"},
         {"same_device_twice", same_device, "/ports/outside/device"},
         // not an object at all
-        {"root_array", json::array(), "/"},
+        {"root_array", json::array(), ""},  // RFC 6901 §5: the whole document
     };
 }
 
@@ -319,6 +322,15 @@ TEST(ConfigParse, IfaddrsKeepHostBits) {
     ASSERT_EQ(r->startup.inside.ipv6.size(), 2u);
     EXPECT_EQ(net::to_string(r->startup.inside.ipv6[1].addr), "2001:db8:7::5");
     EXPECT_EQ(r->startup.inside.ipv6[1].len, 80);
+}
+
+// nlohmann throws out_of_range, not parse_error, for a number beyond a double (found by
+// tests/fuzz config_parse): still a syntax error, never an exception out of the parser.
+TEST(ConfigParse, NumberBeyondADoubleIsASyntaxError) {
+    auto r = parse_config_text(R"({"workers": 5E561})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "");
+    EXPECT_NE(r.error().message.find("syntax"), std::string::npos) << r.error().message;
 }
 
 TEST(ConfigParse, JsonSyntaxErrorSaysSo) {

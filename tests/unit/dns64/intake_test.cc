@@ -72,8 +72,16 @@ TEST_F(IntakeTest, EdnsVersionOneIsBadvers) {
     EXPECT_EQ(eng_.counters().badvers.get(), 1u);
 }
 
-TEST_F(IntakeTest, MutatedQueriesNeverCrash) {
+// Every mutated query meets exactly one fate: an answer carrying its ID, an intake drop
+// counted under the reason its bytes call for, or a pending upstream query; and the
+// engine's books balance (queries = answers + intake drops + pending) after each one.
+TEST_F(IntakeTest, MutatedQueriesAreAnsweredDroppedOrPending) {
     const Msg base = make_query("www.example.", LDNS_RR_TYPE_AAAA, QueryOpts{0x4242, true, 1232, true, false});
+    const Dns64Counters& c = eng_.counters();
+    const auto books_balance = [&] {
+        return c.queries.get() == c.answers.get() + c.runt.get() + c.qr_set.get() + eng_.pending();
+    };
+    std::size_t outcomes[3] = {};  // answered, dropped, pending
     uint64_t s = 7;
     for (int i = 0; i < 20000; ++i) {
         Msg q = base;
@@ -83,16 +91,43 @@ TEST_F(IntakeTest, MutatedQueriesNeverCrash) {
         }
         s = s * 6364136223846793005ull + 1442695040888963407ull;
         q.resize((s >> 33) % (q.size() + 1));
+        const std::size_t answers = out_.client.size(), pending = eng_.pending();
+        const uint64_t runt = c.runt.get(), qr = c.qr_set.get();
         ask(q);
+        const std::size_t answered = out_.client.size() - answers;
+        const uint64_t dropped = c.runt.get() - runt + c.qr_set.get() - qr;
+        const std::size_t went_up = eng_.pending() - pending;
+        ASSERT_EQ(answered + dropped + went_up, 1u) << "query #" << i << ", " << q.size() << " bytes";
+        if (q.size() < 12) {
+            ASSERT_EQ(c.runt.get(), runt + 1) << "query #" << i;
+        } else if (q[2] & 0x80) {
+            ASSERT_EQ(c.qr_set.get(), qr + 1) << "query #" << i;
+        } else {
+            ASSERT_EQ(dropped, 0u) << "query #" << i;
+        }
+        if (answered) {
+            const Msg& a = out_.client.back().second;
+            ASSERT_GE(a.size(), 12u);
+            EXPECT_TRUE(a[0] == q[0] && a[1] == q[1] && (a[2] & 0x80)) << "query #" << i;
+        }
+        ++outcomes[answered ? 0 : dropped ? 1 : 2];
+        ASSERT_TRUE(books_balance()) << "query #" << i;
     }
-    // Feed junk as upstream answers too.
+    EXPECT_EQ(c.queries.get(), 20000u);
+    EXPECT_GT(outcomes[0], 0u);
+    EXPECT_GT(outcomes[1], 0u);
+    EXPECT_GT(outcomes[2], 0u);
+    // Junk as upstream answers too: each is matched to its pending query or counted as
+    // unmatched (RFC 5452 §9.1), never both, never lost.
     for (std::size_t i = 0; i < out_.upstream.size() && i < 500; ++i) {
         Msg a = out_.upstream[i].msg;
         a[2] |= 0x80;
         a.resize(a.size() / 2);
+        const uint64_t seen = c.unmatched.get() + c.upstream_answers.get();
         eng_.on_upstream_answer(a, out_.upstream[i].server, 53, out_.upstream[i].local_port, now_, out_);
+        ASSERT_EQ(c.unmatched.get() + c.upstream_answers.get(), seen + 1) << "answer #" << i;
+        ASSERT_TRUE(books_balance()) << "answer #" << i;
     }
-    SUCCEED();
 }
 
 class RateLimitTest : public EngineTest {

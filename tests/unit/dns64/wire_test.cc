@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <vector>
 
 namespace strait::dns64::wire {
@@ -146,10 +147,14 @@ TEST(WireQuery, Verdicts) {
     EXPECT_EQ(parse_query(vers, q), QueryVerdict::BadVers);
 }
 
-TEST(WireQuery, RandomBytesNeverCrash) {
+// Random bytes (QDCOUNT forced to 1): the verdict follows the header (RFC 1035 §4.1.1: no
+// answer to a runt or a response; RFC 6895: an opcode other than QUERY is NOTIMP) and an
+// accepted query holds a whole question inside the message.
+TEST(WireQuery, RandomBytesGetTheVerdictTheirHeaderCallsFor) {
     uint64_t s = 0x5eed;  // seed printed by the name: deterministic
     uint8_t buf[600];
     Query q;
+    std::size_t seen[5] = {};
     for (int i = 0; i < 200000; ++i) {
         s = s * 6364136223846793005ull + 1442695040888963407ull;
         const std::size_t len = (s >> 33) % sizeof buf;
@@ -158,9 +163,31 @@ TEST(WireQuery, RandomBytesNeverCrash) {
             buf[j] = static_cast<uint8_t>(s >> 56);
         }
         if (len > 5) buf[4] = 0, buf[5] = 1;  // QDCOUNT 1 so parsing goes deep
-        (void)parse_query(Bytes(buf, len), q);
+        if (len > 2 && i % 2) buf[2] &= 0x07;  // QR=0, opcode QUERY half of the time
+        if (len > 12 && i % 4 == 1) {          // and a quarter: a root question, no records
+            std::memset(buf + 6, 0, 6);
+            buf[12] = 0;
+        }
+        const QueryVerdict v = parse_query(Bytes(buf, len), q);
+        ++seen[static_cast<int>(v)];
+        if (len < kHeaderLen || (buf[2] & 0x80)) {
+            ASSERT_EQ(v, QueryVerdict::Drop) << "input #" << i;
+            continue;
+        }
+        ASSERT_NE(v, QueryVerdict::Drop) << "input #" << i;
+        if ((buf[2] >> 3 & 0x0f) != 0) {
+            ASSERT_EQ(v, QueryVerdict::NotImp) << "input #" << i;
+        }
+        if (v == QueryVerdict::Ok) {
+            ASSERT_GT(q.qname_len, 0u);
+            ASSERT_EQ(q.question_end, kHeaderLen + q.qname_len + 4);
+            ASSERT_LE(q.question_end, len);
+        }
     }
-    SUCCEED();
+    for (QueryVerdict v : {QueryVerdict::Ok, QueryVerdict::Drop, QueryVerdict::FormErr,
+                           QueryVerdict::NotImp}) {
+        EXPECT_GT(seen[static_cast<int>(v)], 0u) << "verdict " << static_cast<int>(v) << " never seen";
+    }
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include "dataplane/pkt/classify.h"
 #include "dataplane/pkt/frame.h"
 #include "strait/net/bytes.h"
-#include "strait/net/checksum.h"
 #include "tests/unit/pkt/test_frames.h"
 
 namespace strait::pkt {
@@ -48,7 +47,7 @@ Frame v4_frame(const char* dst, uint8_t proto, uint16_t dport, uint16_t frag,
     ip[kIp4Proto] = proto;
     std::memcpy(ip + kIp4Src, net::parse_ipv4("198.51.100.2")->b.data(), 4);
     std::memcpy(ip + kIp4Dst, net::parse_ipv4(dst)->b.data(), 4);
-    net::store_be16(ip + kIp4Checksum, net::checksum(ip, kIpv4MinHdr));
+    testing::fix_ipv4_header(f);
     net::store_be16(ip + kIpv4MinHdr, 53);
     net::store_be16(ip + kIpv4MinHdr + 2, dport);
     return f;

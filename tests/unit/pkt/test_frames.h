@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Helpers for the packet tests: the demo port addresses, frame copies, byte patches and a
-// reference Internet checksum written independently of strait/net/checksum.h.
+// reference Internet checksum written independently of strait/net/checksum.h
+// (tests/common/ref_checksum.h).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "dataplane/pkt/classify.h"
+#include "tests/common/ref_checksum.h"
 
 namespace strait::pkt::testing {
 
@@ -47,11 +49,7 @@ inline LocalAddrs outside_local() {
 inline uint16_t ref_checksum(const std::vector<Frame>& parts) {
     Frame all;
     for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-    if (all.size() % 2) all.push_back(0);
-    uint64_t sum = 0;
-    for (std::size_t i = 0; i < all.size(); i += 2) sum += (all[i] << 8) + all[i + 1];
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<uint16_t>(~sum & 0xffff);
+    return strait::testing::inet_checksum({all});
 }
 
 inline Frame slice(const Frame& f, std::size_t off, std::size_t len) {
@@ -70,8 +68,8 @@ inline void put16(Frame& f, std::size_t off, uint16_t v) {
 /// 0 when the message in `f` (Ethernet + IPv6 + ICMPv6) carries a correct checksum.
 inline uint16_t verify_icmp6(const Frame& f) {
     const std::size_t len = be16(f, 18);
-    const Frame pseudo_tail = {0, 0, static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len),
-                               0, 0, 0, 58};
+    const Frame pseudo_tail = {
+        0, 0, static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len), 0, 0, 0, 58};
     return ref_checksum({slice(f, 22, 32), pseudo_tail, slice(f, 54, len)});
 }
 

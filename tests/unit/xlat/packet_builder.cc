@@ -3,12 +3,16 @@
 #include "packet_builder.h"
 
 #include "strait/net/rfc6052.h"
+#include "tests/common/ref_checksum.h"
 
 namespace strait::xlat::test {
 
 using net::load_be16;
 using net::store_be16;
 using net::store_be32;
+using testing::inet_checksum;
+using testing::pseudo_header_v4;
+using testing::pseudo_header_v6;
 
 Bytes cat(const Bytes& a, const Bytes& b) {
     Bytes r = a;
@@ -29,13 +33,14 @@ Bytes ipv4(net::Ipv4Addr src, net::Ipv4Addr dst, const Bytes& l4, const V4Opts& 
     h[1] = o.tos;
     store_be16(&h[2], static_cast<uint16_t>(o.total_len >= 0 ? o.total_len : ihl + l4.size()));
     store_be16(&h[4], o.id);
-    store_be16(&h[6], static_cast<uint16_t>((o.df ? 0x4000 : 0) | (o.mf ? 0x2000 : 0) | o.frag_off));
+    store_be16(&h[6],
+               static_cast<uint16_t>((o.df ? 0x4000 : 0) | (o.mf ? 0x2000 : 0) | o.frag_off));
     h[8] = o.ttl;
     h[9] = o.proto;
     std::memcpy(&h[12], src.b.data(), 4);
     std::memcpy(&h[16], dst.b.data(), 4);
     std::memcpy(&h[20], o.options.data(), o.options.size());
-    store_be16(&h[10], net::checksum(h.data(), ihl));
+    store_be16(&h[10], inet_checksum({{h.data(), ihl}}));
     return cat(h, l4);
 }
 
@@ -52,7 +57,7 @@ Bytes ipv6(const net::Ipv6Addr& src, const net::Ipv6Addr& dst, uint8_t next, con
 }
 
 namespace {
-Bytes l4(uint8_t proto, uint32_t pseudo, uint16_t sp, uint16_t dp, const Bytes& data) {
+Bytes l4(uint8_t proto, const Bytes& pseudo, uint16_t sp, uint16_t dp, const Bytes& data) {
     const bool udp = proto == 17;
     Bytes h(udp ? 8 : 20);
     store_be16(&h[0], sp);
@@ -66,7 +71,7 @@ Bytes l4(uint8_t proto, uint32_t pseudo, uint16_t sp, uint16_t dp, const Bytes& 
         store_be16(&h[14], 8192);
     }
     Bytes r = cat(h, data);
-    uint16_t c = net::checksum(r.data(), r.size(), pseudo);
+    uint16_t c = inet_checksum({pseudo, r});
     if (udp && c == 0) c = 0xffff;
     store_be16(&r[udp ? 6 : 16], c);
     return r;
@@ -74,16 +79,22 @@ Bytes l4(uint8_t proto, uint32_t pseudo, uint16_t sp, uint16_t dp, const Bytes& 
 }  // namespace
 
 Bytes udp4(net::Ipv4Addr s, net::Ipv4Addr d, uint16_t sp, uint16_t dp, const Bytes& data) {
-    return l4(17, net::pseudo_sum_v4(s.b.data(), d.b.data(), 17, uint16_t(8 + data.size())), sp, dp, data);
+    return l4(17, pseudo_header_v4(s.b.data(), d.b.data(), 17, uint16_t(8 + data.size())), sp, dp,
+              data);
 }
-Bytes udp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp, const Bytes& data) {
-    return l4(17, net::pseudo_sum_v6(s.b.data(), d.b.data(), 17, uint32_t(8 + data.size())), sp, dp, data);
+Bytes udp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp,
+           const Bytes& data) {
+    return l4(17, pseudo_header_v6(s.b.data(), d.b.data(), 17, uint32_t(8 + data.size())), sp, dp,
+              data);
 }
 Bytes tcp4(net::Ipv4Addr s, net::Ipv4Addr d, uint16_t sp, uint16_t dp, const Bytes& data) {
-    return l4(6, net::pseudo_sum_v4(s.b.data(), d.b.data(), 6, uint16_t(20 + data.size())), sp, dp, data);
+    return l4(6, pseudo_header_v4(s.b.data(), d.b.data(), 6, uint16_t(20 + data.size())), sp, dp,
+              data);
 }
-Bytes tcp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp, const Bytes& data) {
-    return l4(6, net::pseudo_sum_v6(s.b.data(), d.b.data(), 6, uint32_t(20 + data.size())), sp, dp, data);
+Bytes tcp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp,
+           const Bytes& data) {
+    return l4(6, pseudo_header_v6(s.b.data(), d.b.data(), 6, uint32_t(20 + data.size())), sp, dp,
+              data);
 }
 
 Bytes icmp4(uint8_t type, uint8_t code, uint32_t rest, const Bytes& data) {
@@ -92,36 +103,35 @@ Bytes icmp4(uint8_t type, uint8_t code, uint32_t rest, const Bytes& data) {
     h[1] = code;
     store_be32(&h[4], rest);
     Bytes r = cat(h, data);
-    store_be16(&r[2], net::checksum(r.data(), r.size()));
+    store_be16(&r[2], inet_checksum({r}));
     return r;
 }
 
-Bytes icmp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint8_t type, uint8_t code, uint32_t rest,
-            const Bytes& data) {
+Bytes icmp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint8_t type, uint8_t code,
+            uint32_t rest, const Bytes& data) {
     Bytes h(8);
     h[0] = type;
     h[1] = code;
     store_be32(&h[4], rest);
     Bytes r = cat(h, data);
-    const uint32_t ps = net::pseudo_sum_v6(s.b.data(), d.b.data(), 58, uint32_t(r.size()));
-    store_be16(&r[2], net::checksum(r.data(), r.size(), ps));
+    store_be16(&r[2], inet_checksum(
+                          {pseudo_header_v6(s.b.data(), d.b.data(), 58, uint32_t(r.size())), r}));
     return r;
 }
 
 std::string verify_ipv4(const Bytes& p) {
     if (p.size() < 20 || (p[0] >> 4) != 4) return "not IPv4";
     const std::size_t ihl = (p[0] & 15u) * 4;
-    if (load_be16(&p[2]) != p.size()) return "total length " + std::to_string(load_be16(&p[2])) +
-                                              " != buffer " + std::to_string(p.size());
-    if (net::checksum(p.data(), ihl) != 0) return "bad IPv4 header checksum";
+    if (load_be16(&p[2]) != p.size())
+        return "total length " + std::to_string(load_be16(&p[2])) + " != buffer " +
+               std::to_string(p.size());
+    if (inet_checksum({{p.data(), ihl}}) != 0) return "bad IPv4 header checksum";
     if ((load_be16(&p[6]) & 0x3fff) != 0) return "";  // fragment: transport not verifiable
-    const uint8_t* l4 = p.data() + ihl;
-    const auto n = static_cast<uint16_t>(p.size() - ihl);
-    if (p[9] == 1) return net::checksum(l4, n) == 0 ? "" : "bad ICMP checksum";
+    const testing::ByteSpan l4(p.data() + ihl, p.size() - ihl);
+    if (p[9] == 1) return testing::l4_checksum_v4(p.data(), 1, l4) == 0 ? "" : "bad ICMP checksum";
     if (p[9] == 6 || p[9] == 17) {
-        if (p[9] == 17 && load_be16(l4 + 6) == 0) return "";
-        const uint32_t ps = net::pseudo_sum_v4(&p[12], &p[16], p[9], n);
-        return net::checksum(l4, n, ps) == 0 ? "" : "bad TCP/UDP checksum";
+        if (p[9] == 17 && load_be16(l4.data() + 6) == 0) return "";
+        return testing::l4_checksum_v4(p.data(), p[9], l4) == 0 ? "" : "bad TCP/UDP checksum";
     }
     return "";
 }
@@ -137,10 +147,10 @@ std::string verify_ipv6(const Bytes& p) {
         off = 48;
     }
     if (next != 58 && next != 6 && next != 17) return "";
-    const auto n = static_cast<uint32_t>(p.size() - off);
-    const uint32_t ps = net::pseudo_sum_v6(&p[8], &p[24], next, n);
-    return net::checksum(p.data() + off, n, ps) == 0 ? "" : "bad L4 checksum (proto " +
-                                                             std::to_string(next) + ")";
+    const testing::ByteSpan l4(p.data() + off, p.size() - off);
+    return testing::l4_checksum_v6(p.data(), next, l4) == 0
+               ? ""
+               : "bad L4 checksum (proto " + std::to_string(next) + ")";
 }
 
 namespace {

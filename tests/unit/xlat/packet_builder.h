@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test helpers: hand-built IPv4/IPv6 packets with correct checksums, a headroom buffer, and
-// independent full checksum verification of translator output.
+// full checksum verification of translator output independent of strait/net/checksum.h
+// (tests/common/ref_checksum.h).
 #pragma once
 
 #include <array>
@@ -11,7 +12,7 @@
 
 #include "strait/net/addr.h"
 #include "strait/net/bytes.h"
-#include "strait/net/checksum.h"
+#include "tests/common/ref_checksum.h"
 #include "xlat_types.h"
 
 namespace strait::xlat::test {
@@ -50,12 +51,14 @@ Bytes ipv6(const net::Ipv6Addr& src, const net::Ipv6Addr& dst, uint8_t next, con
 
 /// UDP/TCP/ICMP bodies with correct checksums for the given address family.
 Bytes udp4(net::Ipv4Addr s, net::Ipv4Addr d, uint16_t sp, uint16_t dp, const Bytes& data);
-Bytes udp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp, const Bytes& data);
+Bytes udp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp,
+           const Bytes& data);
 Bytes tcp4(net::Ipv4Addr s, net::Ipv4Addr d, uint16_t sp, uint16_t dp, const Bytes& data);
-Bytes tcp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp, const Bytes& data);
+Bytes tcp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint16_t sp, uint16_t dp,
+           const Bytes& data);
 Bytes icmp4(uint8_t type, uint8_t code, uint32_t rest, const Bytes& data);
-Bytes icmp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint8_t type, uint8_t code, uint32_t rest,
-            const Bytes& data);
+Bytes icmp6(const net::Ipv6Addr& s, const net::Ipv6Addr& d, uint8_t type, uint8_t code,
+            uint32_t rest, const Bytes& data);
 Bytes payload(std::size_t n, uint8_t seed = 0);
 Bytes cat(const Bytes& a, const Bytes& b);
 

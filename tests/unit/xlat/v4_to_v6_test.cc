@@ -256,8 +256,7 @@ TEST_F(V4ToV6, FirstFragmentGetsFragmentHeaderAndChecksumUpdate) {
     // The checksum of the whole datagram now matches the IPv6 pseudo-header.
     Bytes full(p.begin() + 48, p.end());
     full.insert(full.end(), whole.begin() + 32, whole.end());
-    const uint32_t ps = net::pseudo_sum_v6(&p[8], &p[24], 17, uint32_t(full.size()));
-    EXPECT_EQ(net::checksum(full.data(), full.size(), ps), 0);
+    EXPECT_EQ(testing::l4_checksum_v6(p.data(), 17, full), 0);
 }
 
 TEST_F(V4ToV6, NonFirstFragmentTransportUntouched) {
@@ -319,9 +318,7 @@ TEST_F(V4ToV6, DfZeroTooBigIsFragmentedToLowestMtu) {
         reassembled.insert(reassembled.end(), f.begin() + 48, f.end());
     }
     ASSERT_EQ(reassembled.size(), 8u + data.size());
-    const uint32_t ps =
-        net::pseudo_sum_v6(&sink.frags[0][8], &sink.frags[0][24], 17, uint32_t(reassembled.size()));
-    EXPECT_EQ(net::checksum(reassembled.data(), reassembled.size(), ps), 0);
+    EXPECT_EQ(testing::l4_checksum_v6(sink.frags[0].data(), 17, reassembled), 0);
     EXPECT_EQ(Bytes(reassembled.begin() + 8, reassembled.end()), data);
 
     VecSink dry;

@@ -148,8 +148,7 @@ TEST_F(V6ToV4, FragmentHeaderBecomesIpv4FragmentFields) {
     EXPECT_EQ(verify_ipv4(p), "");
     Bytes full(p.begin() + 20, p.end());
     full.insert(full.end(), whole.begin() + 24, whole.end());
-    const uint32_t ps = net::pseudo_sum_v4(&p[12], &p[16], 17, uint16_t(full.size()));
-    EXPECT_EQ(net::checksum(full.data(), full.size(), ps), 0);
+    EXPECT_EQ(testing::l4_checksum_v4(p.data(), 17, full), 0);
 
     const Bytes tail(whole.begin() + 24, whole.end());
     Buf n(ipv6(kS6, kD6, 44, cat(frag(17, 3, false, 0x12345678), tail)));
