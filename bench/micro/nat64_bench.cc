@@ -131,15 +131,22 @@ struct Loaded {
     }
 };
 
+std::unique_ptr<Loaded> g_loaded;  // shared by the benchmarks of one table size
+uint32_t g_loaded_n = 0;
+
 Loaded& loaded(uint32_t n) {
-    static std::unique_ptr<Loaded> l;
-    static uint32_t have = 0;
-    if (have != n) {
-        l.reset();
-        l = std::make_unique<Loaded>(n);
-        have = n;
+    if (g_loaded_n != n) {
+        g_loaded.reset();
+        g_loaded = std::make_unique<Loaded>(n);
+        g_loaded_n = n;
     }
-    return *l;
+    return *g_loaded;
+}
+
+/// Frees the shared table: table names are per worker index, and hugepages are few.
+void release_loaded() {
+    g_loaded.reset();
+    g_loaded_n = 0;
 }
 
 std::vector<uint32_t> random_flows(uint32_t n, size_t count) {
@@ -231,7 +238,7 @@ void BM_EstablishedV4toV6(benchmark::State& state) {
 /// New sessions: each packet is a new subscriber flow (BIB + session + pool4 port).
 void BM_SessionCreate(benchmark::State& state) {
     constexpr uint32_t kCap = 1u << 20;
-    loaded(1);  // release the big shared table: hugepage memory
+    release_loaded();
     auto gw = std::make_unique<Gateway>(kCap);
     std::vector<uint8_t> tmpl(kPkt);
     alignas(64) uint8_t buf[kBuf];
@@ -264,7 +271,7 @@ void BM_ExpireSweep(benchmark::State& state) {
     double max_step_us = 0;
     for (auto _ : state) {
         state.PauseTiming();
-        loaded(1);  // drop the shared table first: memory
+        release_loaded();
         auto l = std::make_unique<Loaded>(n);
         l->gw.mapper->set_now_ms(1000 + 301 * 1000);  // past the 300 s UDP timeout
         state.ResumeTiming();
