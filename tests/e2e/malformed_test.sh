@@ -26,8 +26,8 @@ capture_start() {
     local dev
     CAP_PIDS=()
     for dev in gw-in gw-out; do
-        ip netns exec "$NS_G" tcpdump -i "$dev" -Q in -n -U -w "$E2E_WORK/$dev.pcap" \
-            2>"$E2E_WORK/$dev.tcpdump.log" &
+        ip netns exec "$NS_G" tcpdump -i "$dev" -Q in -n -U --immediate-mode \
+            -w "$E2E_WORK/$dev.pcap" 2>"$E2E_WORK/$dev.tcpdump.log" &
         CAP_PIDS+=($!)
     done
     for dev in gw-in gw-out; do

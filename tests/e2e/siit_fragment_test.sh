@@ -18,11 +18,12 @@ ECHO="/usr/bin/python3 $E2E_DIR/siit/udp_echo.py"
 in_bg "$NS_S" $ECHO server "$SERVER4" 7000
 in_bg "$NS_S" $ECHO server "$SERVER4" 7001 --no-df
 
-# What arrives at each end host, from straitd.
-ip netns exec "$NS_C" tcpdump -i v6c -Q in -n -U -w "$E2E_WORK/client.pcap" \
+# What arrives at each end host, from straitd (immediate mode: every packet is written as
+# it comes, none waits in a ring block when the capture stops).
+ip netns exec "$NS_C" tcpdump -i v6c -Q in -n -U --immediate-mode -w "$E2E_WORK/client.pcap" \
     2>"$E2E_WORK/client.tcpdump.log" &
 CAP_C=$!
-ip netns exec "$NS_S" tcpdump -i v4s -Q in -n -U -w "$E2E_WORK/server.pcap" \
+ip netns exec "$NS_S" tcpdump -i v4s -Q in -n -U --immediate-mode -w "$E2E_WORK/server.pcap" \
     2>"$E2E_WORK/server.tcpdump.log" &
 CAP_S=$!
 for f in client server; do
