@@ -335,8 +335,9 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& cfg,
     i.pool = rte_pktmbuf_pool_create("strait_mbufs", s.mbufs, 256, 0,
                                      static_cast<uint16_t>(s.mbuf_data_room + RTE_PKTMBUF_HEADROOM),
                                      static_cast<int>(rte_socket_id()));
-    if (i.pool == nullptr)
+    if (i.pool == nullptr) {
         return Error{ErrorCode::Unavailable, "/mbufs", "cannot create mbuf pool"};
+    }
     if (auto st = setup_ports(i); !st.ok()) return st.error();
     if (auto st = setup_translation(i); !st.ok()) return st.error();
     i.counters = static_cast<LcoreCounters*>(

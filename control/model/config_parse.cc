@@ -34,8 +34,9 @@ Status read_port(const json& j, const std::string& ptr, bool inside, PortConfig&
     if (auto s = r.uint("tx_desc", out.tx_desc, 64, 16384); !s.ok()) return s;
     if (inside) {
         if (auto s = r.ipv6_ifaddrs("ipv6", out.ipv6); !s.ok()) return s;
-        if (out.ipv6.empty())
+        if (out.ipv6.empty()) {
             return invalid(ptr + "/ipv6", "the inside port needs an IPv6 address");
+        }
         return r.ipv6("gateway6", out.gateway6);
     }
     if (auto s = r.ipv4_ifaddrs("ipv4", out.ipv4); !s.ok()) return s;
@@ -69,8 +70,9 @@ Status read_startup(ObjectReader& r, config::StartupConfig& s) {
     if (auto st = ports.only({"inside", "outside"}); !st.ok()) return st;
     if (!ports.has("inside")) return invalid("/ports/inside", "required");
     if (!ports.has("outside")) return invalid("/ports/outside", "required");
-    if (auto st = read_port(ports.at("inside"), "/ports/inside", true, s.inside); !st.ok())
+    if (auto st = read_port(ports.at("inside"), "/ports/inside", true, s.inside); !st.ok()) {
         return st;
+    }
     if (auto st = read_port(ports.at("outside"), "/ports/outside", false, s.outside); !st.ok()) {
         return st;
     }
@@ -167,8 +169,9 @@ Status read_runtime(ObjectReader& r, config::RuntimeConfig& rt) {
         if (!n) return n.error();
         rt.nat64 = std::move(*n);
     }
-    if (rt.mode == config::Mode::Nat64 && !rt.nat64)
+    if (rt.mode == config::Mode::Nat64 && !rt.nat64) {
         return invalid("/nat64", "required in nat64 mode");
+    }
     return Ok{};
 }
 

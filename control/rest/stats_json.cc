@@ -53,8 +53,9 @@ json stats_to_json(const StatsSnapshot& s) {
     uint64_t dropped = 0;
     for (std::size_t i = 0; i < kDropReasonCount; ++i) {
         dropped += total.drops[i];
-        if (total.drops[i])
+        if (total.drops[i]) {
             drops[std::string(drop_label(static_cast<DropReason>(i)))] = total.drops[i];
+        }
     }
     json ports = json::array();
     for (const auto& p : s.ports) {

@@ -102,8 +102,9 @@ void hand_to_dns64(WorkerState& w) {
         dropped += enqueue_or_drop(w, w.cfg->dns64_answer_ring, w.dns_ans, w.n_dns_ans,
                                    DropReason::AnswerRingFull);
     }
-    if (w.n_dns)
+    if (w.n_dns) {
         dropped += enqueue_or_drop(w, w.cfg->dns64_ring, w.dns, w.n_dns, DropReason::RingFull);
+    }
     // The DNS64 lcore is behind. When it shares this CPU (idle_yield_polls set), it runs
     // now rather than at the end of our time slice, so overload costs drops, not answers.
     if (dropped && w.cfg->idle.yield_after) sched_yield();

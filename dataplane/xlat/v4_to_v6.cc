@@ -270,8 +270,9 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx
         inner6, data_in - in.ihl + static_cast<uint32_t>(inner_l4 - inner6), in.hdr + x.orig_len,
         ext_len, 8, wire::kIpv6MinMtu - wire::kIpv6HdrLen - wire::kIcmpHdrLen,  // RFC 4443 §2.4 (c)
         static_cast<uint32_t>(end - inner6));
-    if (x.ext_len)
+    if (x.ext_len) {
         ctx.counters.inc(lay.len_attr ? XlatCounter::IcmpExtKept : XlatCounter::IcmpExtRemoved);
+    }
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
     pkt.resize(wire::kIpv6HdrLen + wire::kIcmpHdrLen + lay.payload_len);
     const uint32_t icmp_len = pkt.len - wire::kIpv6HdrLen;

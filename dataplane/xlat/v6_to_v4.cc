@@ -178,8 +178,9 @@ Outcome plan_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx, V
         return reply_or_drop(kIcmp6ParamProblem, 0, ip.segments_left_at,
                              DropReason::Ipv6RoutingHeader);
     }
-    if (ip.hop <= 1)
+    if (ip.hop <= 1) {
         return reply_or_drop(kIcmp6TimeExceeded, 0, 0, DropReason::Ipv6HopLimitExpired);
+    }
     if (const DropReason r = plan_l4_v6(cfg, ctx, plan); r != kOk) return Outcome::drop(r);
     const uint32_t out_len = plan.l4_avail + wire::kIpv4HdrLen;
     if (!plan.icmp.is_error && out_len > cfg.mtu4) {  // RFC 7915 §5.1 / RFC 8201
@@ -263,8 +264,9 @@ Outcome write_icmp_error(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx
         inner4, data_in - in.hdr_len + wire::kIpv4HdrLen, in.hdr + x.orig_len, ext_len, 4,
         wire::kIcmp4ErrorMax - wire::kIpv4HdrLen - wire::kIcmpHdrLen,  // RFC 1812 §4.3.2.3
         static_cast<uint32_t>(end - inner4));
-    if (x.ext_len)
+    if (x.ext_len) {
         ctx.counters.inc(lay.len_attr ? XlatCounter::IcmpExtKept : XlatCounter::IcmpExtRemoved);
+    }
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
     pkt.resize(wire::kIpv4HdrLen + wire::kIcmpHdrLen + lay.payload_len);
     wire::Ipv4Fields f;
@@ -290,8 +292,9 @@ Outcome write_v6_to_v4(PacketBuf& pkt, const XlatConfig& cfg, XlatContext& ctx,
     if (plan.icmp.is_error) return write_icmp_error(pkt, cfg, ctx, plan);
     const V6Ip& ip = plan.ip;
     uint8_t* l4 = ip.hdr + ip.hdr_len;
-    if (ip.frag_off == 0)
+    if (ip.frag_off == 0) {
         fix_l4_v6_to_v4(l4, plan.l4_avail, plan.flow, plan.out, plan.l4_avail, true);
+    }
     uint8_t* h = write_header_v4(cfg, ip, plan.out, static_cast<uint8_t>(ip.hop - 1), plan.id4, l4);
     pkt.move_start(static_cast<int32_t>(h - pkt.data));
     return Outcome::forward();
