@@ -149,6 +149,15 @@ TEST_F(Nat64Test, SubscribersKeepTheirPool4Address) {
         addrs.insert(fields(fwd6(0, udp_v6(sub, 1000, kServer6, 1))).src);
     }
     EXPECT_GE(addrs.size(), 6u) << "subscribers spread over the 8 addresses";
+    // /128 subscribers differing only in their last byte spread too.
+    cfg.subscriber_prefix_len = 128;
+    start();
+    addrs.clear();
+    for (int i = 1; i <= 64; ++i) {
+        const auto sub = v6(("2001:db8:6::" + std::to_string(i)).c_str());
+        addrs.insert(fields(fwd6(0, udp_v6(sub, 1000, kServer6, 1))).src);
+    }
+    EXPECT_GE(addrs.size(), 6u);
 }
 
 // RFC 6146 §3.8: a subscriber reaches another through the other's pool4 transport address.
