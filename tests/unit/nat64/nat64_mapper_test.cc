@@ -217,6 +217,19 @@ TEST_F(Nat64Test, StaticBibEntriesAreReachableFromIpv4) {
     EXPECT_EQ(fields(fwd4(1, udp_v4(kServer, 4444, kPool, 5353))).dst, str(dns));
 }
 
+// pool4 entries may share an address with other port ranges (the schema allows it): a
+// static entry in one range must not count against another range of the same address.
+TEST_F(Nat64Test, StaticBibInItsOwnRangeLeavesTheOtherRangesFree) {
+    cfg.pool4 = {pool4_entry("192.0.2.1/32", config::L4Proto::Udp, 5000, 5001),
+                 pool4_entry("192.0.2.1/32", config::L4Proto::Udp, 8080, 8080)};
+    cfg.bib = {{config::L4Proto::Udp, v6("2001:db8:6::53"), 53, kPool, 8080}};
+    start();
+    EXPECT_EQ(gw->table(0).used_ports(kUdpPi, 0), 0u);
+    EXPECT_EQ(gw->table(0).used_ports(kUdpPi, 1), 1u);
+    std::set<uint16_t> got{map_udp(0, kA, 40000), map_udp(0, kB, 50000)};
+    EXPECT_EQ(got, (std::set<uint16_t>{5000, 5001}));
+}
+
 // RFC 6146 §3.5.3 + RFC 7915 §4.2-4.4: an ICMP error about a translated packet goes back to
 // the subscriber with the quoted packet translated back through the same session.
 TEST_F(Nat64Test, Icmp4ErrorsReachTheSubscriberWithTheQuotedPacketTranslated) {
