@@ -40,8 +40,9 @@ class Pool4 {
         }
         return -1;
     }
-    /// Address index of `addr` for utilisation counters; -1 outside pool4.
-    [[nodiscard]] int64_t addr_index(unsigned pi, uint32_t addr) const;
+    /// Address index of (addr, port) for utilisation counters; -1 outside pool4. The port
+    /// matters: entries of one address with other port ranges have indexes of their own.
+    [[nodiscard]] int64_t addr_index(unsigned pi, uint32_t addr, uint16_t port) const;
     /// Addresses (distinct per range) for a protocol index.
     [[nodiscard]] uint32_t addresses(unsigned pi) const { return n_addrs_[pi]; }
     /// Address number `index` of a protocol (host order), for reports.

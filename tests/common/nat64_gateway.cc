@@ -124,7 +124,7 @@ Gateway::Gateway(const config::Nat64Config& c, unsigned workers, uint32_t capaci
         const unsigned pi = proto_index(k6.proto);
         const uint32_t a = net::load_be32(e.addr4.b.data());
         const int owner = shared_->pool4.owner(pi, a, e.port4);
-        const int64_t idx = shared_->pool4.addr_index(pi, a);
+        const int64_t idx = shared_->pool4.addr_index(pi, a, e.port4);
         if (owner < 0 || idx < 0 ||
             tables_[owner]->add_bib(k6, k4, static_cast<uint32_t>(idx), true) == nullptr) {
             die("static BIB entry outside pool4");

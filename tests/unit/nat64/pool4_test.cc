@@ -123,12 +123,25 @@ TEST(Pool4, AddressesAreNumberedAcrossEntriesOfAProtocol) {
     EXPECT_EQ(pool.addresses(kIcmp), 0u);
     for (uint32_t i = 0; i < 5; ++i) {
         const uint32_t a = pool.address_at(kUdp, i);
-        EXPECT_EQ(pool.addr_index(kUdp, a), static_cast<int64_t>(i));
+        EXPECT_EQ(pool.addr_index(kUdp, a, 1500), static_cast<int64_t>(i));
     }
     EXPECT_EQ(pool.address_at(kUdp, 0), host("192.0.2.4"));
     EXPECT_EQ(pool.address_at(kUdp, 3), host("192.0.2.7"));
     EXPECT_EQ(pool.address_at(kUdp, 4), host("198.51.100.9"));
-    EXPECT_EQ(pool.addr_index(kUdp, host("192.0.2.8")), -1);
+    EXPECT_EQ(pool.addr_index(kUdp, host("192.0.2.8"), 1500), -1);
+    EXPECT_EQ(pool.addr_index(kUdp, host("192.0.2.4"), 2048), -1) << "port outside the range";
+}
+
+TEST(Pool4, OneAddressInTwoRangesHasTwoIndexes) {
+    const Pool4 pool = build({entry("192.0.2.1/32", L4Proto::Udp, 3000, 3001),
+                              entry("192.0.2.1/32", L4Proto::Udp, 8080, 8080)},
+                             1);
+    EXPECT_EQ(pool.addresses(kUdp), 2u);
+    EXPECT_EQ(pool.addr_index(kUdp, host("192.0.2.1"), 3001), 0);
+    EXPECT_EQ(pool.addr_index(kUdp, host("192.0.2.1"), 8080), 1);
+    EXPECT_EQ(pool.addr_index(kUdp, host("192.0.2.1"), 5000), -1);
+    EXPECT_EQ(pool.slice_size(kUdp, 0, 0), 2u);
+    EXPECT_EQ(pool.slice_size(kUdp, 1, 0), 1u);
 }
 
 TEST(Pool4, BuildRefusesZeroWorkers) {
