@@ -33,6 +33,7 @@ void cleanup_eal() {
 }
 
 xlat::PacketBuf view(std::vector<uint8_t>& mem, const Bytes& in, uint32_t headroom) {
+    if (in.size() > mem.size() - headroom) die("test packet too long");
     std::memcpy(mem.data() + headroom, in.data(), in.size());
     return {mem.data() + headroom, static_cast<uint32_t>(in.size()), headroom,
             static_cast<uint32_t>(mem.size() - headroom - in.size())};
@@ -156,10 +157,8 @@ void Gateway::quiesce() {
     for (unsigned w = 0; w < tables_.size(); ++w) rte_rcu_qsbr_quiescent(qsbr_, w);
 }
 
-Translated Gateway::v6_to_v4(unsigned w, const Bytes& in) {
-    std::vector<uint8_t> mem(kBufSize);
-    if (in.size() > kBufSize - kHeadroom) die("test packet too long");
-    xlat::PacketBuf b = view(mem, in, kHeadroom);
+Translated Gateway::translate(unsigned w, bool from_v6, xlat::PacketBuf& b) {
+    if (!from_v6) return result(xlat::translate_v4_to_v6(b, xcfg, ctx[w], *mappers_[w]), b);
     const xlat::Outcome o = xlat::translate_v6_to_v4(b, xcfg, ctx[w], *mappers_[w]);
     if (o.verdict != xlat::Verdict::Hairpin) return result(o, b);
     const xlat::Outcome o2 =
@@ -169,11 +168,51 @@ Translated Gateway::v6_to_v4(unsigned w, const Bytes& in) {
     return t;
 }
 
+Translated Gateway::v6_to_v4(unsigned w, const Bytes& in) {
+    std::vector<uint8_t> mem(kBufSize);
+    xlat::PacketBuf b = view(mem, in, kHeadroom);
+    return translate(w, true, b);
+}
+
 Translated Gateway::v4_to_v6(unsigned w, const Bytes& in) {
     std::vector<uint8_t> mem(kBufSize);
-    if (in.size() > kBufSize - kHeadroom) die("test packet too long");
     xlat::PacketBuf b = view(mem, in, kHeadroom);
-    return result(xlat::translate_v4_to_v6(b, xcfg, ctx[w], *mappers_[w]), b);
+    return translate(w, false, b);
+}
+
+std::vector<Translated> Gateway::burst(unsigned w, bool from_v6, const std::vector<Bytes>& in) {
+    const unsigned n = static_cast<unsigned>(in.size());
+    if (n > Nat64Mapper::kBurst) die("burst longer than kBurst");
+    std::vector<std::vector<uint8_t>> mem(n, std::vector<uint8_t>(kBufSize));
+    std::vector<xlat::PacketBuf> bufs;
+    const uint8_t* l3[Nat64Mapper::kBurst];
+    uint32_t len[Nat64Mapper::kBurst];
+    for (unsigned i = 0; i < n; ++i) {
+        bufs.push_back(view(mem[i], in[i], kHeadroom));
+        l3[i] = bufs[i].data;
+        len[i] = bufs[i].len;
+    }
+    Nat64Mapper& m = *mappers_[w];
+    if (from_v6) {
+        m.prefetch_v6(l3, len, n);
+    } else {
+        m.prefetch_v4(l3, len, n);
+    }
+    std::vector<Translated> out;
+    for (unsigned i = 0; i < n; ++i) {
+        m.select(i);
+        out.push_back(translate(w, from_v6, bufs[i]));
+    }
+    m.select(Nat64Mapper::kBurst);
+    return out;
+}
+
+std::vector<Translated> Gateway::burst_v6_to_v4(unsigned w, const std::vector<Bytes>& in) {
+    return burst(w, true, in);
+}
+
+std::vector<Translated> Gateway::burst_v4_to_v6(unsigned w, const std::vector<Bytes>& in) {
+    return burst(w, false, in);
 }
 
 unsigned Gateway::sweep_all(unsigned budget) {

@@ -60,6 +60,11 @@ class Gateway {
     Translated v6_to_v4(unsigned w, const Bytes& in);
     /// RFC 7915 §4 on worker `w`.
     Translated v4_to_v6(unsigned w, const Bytes& in);
+    /// A burst through the worker loop's stages (lcore/worker.cc translate_stage): the
+    /// mapper's bulk lookups over all of `in` (prefetch_v6 / prefetch_v4), then each packet
+    /// translated after select(i). At most Nat64Mapper::kBurst packets.
+    std::vector<Translated> burst_v6_to_v4(unsigned w, const std::vector<Bytes>& in);
+    std::vector<Translated> burst_v4_to_v6(unsigned w, const std::vector<Bytes>& in);
 
     /// One bounded sweep step of worker `w`'s tables at the current clock.
     unsigned sweep(unsigned w, unsigned budget) { return mappers_[w]->sweep(budget); }
@@ -70,6 +75,7 @@ class Gateway {
     [[nodiscard]] unsigned workers() const { return static_cast<unsigned>(tables_.size()); }
     [[nodiscard]] Nat64Table& table(unsigned w) { return *tables_[w]; }
     [[nodiscard]] const Nat64Shared& shared() const { return *shared_; }
+    [[nodiscard]] Nat64Mapper& mapper(unsigned w) { return *mappers_[w]; }
     [[nodiscard]] uint32_t sessions() const;
     [[nodiscard]] uint32_t bib_entries() const;
     /// The session of (IPv6 transport address, remote IPv4 transport address) in any table.
@@ -80,6 +86,9 @@ class Gateway {
     xlat::XlatContext ctx[kMaxWorkers];
 
   private:
+    Translated translate(unsigned w, bool from_v6, xlat::PacketBuf& b);
+    std::vector<Translated> burst(unsigned w, bool from_v6, const std::vector<Bytes>& in);
+
     rte_rcu_qsbr* qsbr_ = nullptr;
     std::unique_ptr<Nat64Shared> shared_;
     std::vector<std::unique_ptr<Nat64Table>> tables_;

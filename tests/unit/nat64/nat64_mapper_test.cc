@@ -293,6 +293,53 @@ TEST_F(Nat64Test, Icmp6ErrorsReachTheIpv4HostWithTheQuotedPacketTranslated) {
               DropReason::Nat64NoSession);
 }
 
+// The worker translates a burst after bulk lookups (prefetch_v6/v4, select): the frames
+// must be those of one-by-one translation, including a burst that creates a session and
+// then uses it, replies to mappings made in an earlier burst, and a hairpin.
+TEST_F(Nat64Test, BurstStageGivesTheFramesOfOneByOne) {
+    const std::vector<Bytes> out6 = {
+        udp_v6(kA, 40000, kServer6, 7000),     udp_v6(kA, 40000, kServer6, 7000),
+        tcp_v6(kA, 40001, kServer6, 80, kSyn), echo_v6(kA, kServer6, 9, true),
+        udp_v6(kB, 50000, kServer2_6, 53),     udp_v6(kA, 40000, kServer2_6, 7000),
+        tcp_v6(kB, 50001, kServer6, 80, kAck), udp_v6(kA, 1, v6("2001:db8:99::1"), 2),
+        echo_v6(kA, kServer6, 9, true, 2),
+    };
+    const auto replies = [](const std::vector<Translated>& first) {
+        std::vector<Bytes> r;
+        for (const Translated& t : first) {
+            if (t.verdict != Verdict::Forward) continue;
+            const Fields f = fields(t.out);
+            if (f.proto == 17) r.push_back(udp_v4(v4(f.dst.c_str()), f.dport, kPool, f.sport));
+            if (f.proto == 6)
+                r.push_back(tcp_v4(v4(f.dst.c_str()), f.dport, kPool, f.sport, kSyn | kAck));
+            if (f.proto == 1) r.push_back(echo_v4(v4(f.dst.c_str()), kPool, f.sport, false));
+        }
+        r.push_back(udp_v4(kServer, 7000, kPool, 9999));  // no BIB
+        return r;
+    };
+    std::vector<Translated> one[2], bulk[2];
+    start(2, 4096, 7);
+    for (const Bytes& p : out6) one[0].push_back(gw->v6_to_v4(0, p));
+    for (const Bytes& p : replies(one[0])) one[1].push_back(gw->v4_to_v6(1, p));
+    const uint16_t pb = fields(one[0][4].out).sport;
+    one[0].push_back(gw->v6_to_v4(0, udp_v6(kA, 40000, in_pool6(kPoolStr), pb)));
+    start(2, 4096, 7);
+    bulk[0] = gw->burst_v6_to_v4(0, out6);
+    bulk[1] = gw->burst_v4_to_v6(1, replies(bulk[0]));
+    const auto hp = gw->burst_v6_to_v4(0, {udp_v6(kA, 40000, in_pool6(kPoolStr), pb)});
+    bulk[0].push_back(hp[0]);
+    for (int d = 0; d < 2; ++d) {
+        ASSERT_EQ(one[d].size(), bulk[d].size());
+        for (std::size_t i = 0; i < one[d].size(); ++i) {
+            EXPECT_EQ(bulk[d][i].verdict, one[d][i].verdict) << d << "/" << i;
+            EXPECT_EQ(bulk[d][i].reason, one[d][i].reason) << d << "/" << i;
+            EXPECT_EQ(bulk[d][i].out, one[d][i].out) << d << "/" << i;
+        }
+    }
+    EXPECT_EQ(one[1].size(), 8u) << "7 replies (UDP x4, TCP, ICMP x2) and the stray one";
+    EXPECT_TRUE(hp[0].hairpinned);
+}
+
 TEST_F(Nat64Test, WhatNat64DoesNotTranslate) {
     start();
     EXPECT_EQ(drop6(0, udp_v6(kA, 1, v6("2001:db8:99::1"), 2)), DropReason::XlatNoMapping);
