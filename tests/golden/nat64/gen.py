@@ -163,12 +163,13 @@ def frames():
     ping_a4 = out4(POOL, server, 3) / ICMP(type=8, id=4000, seq=1) / data("ping")
     udp_b = IPv6(src=b, dst=s6, hlim=64) / UDP(sport=50000, dport=7001) / data("udp-b")
     udp_b4 = out4(POOL, server, 4) / UDP(sport=3001, dport=7001) / data("udp-b")  # 3000 taken
-    # RFC 6146 §3.8 hairpin: A to B's pool4 transport address and back. Each pass costs a
-    # hop; the source is the other's pool4 transport address under pool6.
+    # RFC 6146 §3.8 hairpin: A to B's pool4 transport address and back. The gateway is one
+    # hop (the second pass keeps the TTL); the source is the other's pool4 transport address
+    # under pool6.
     hp_ab = IPv6(src=a, dst=POOL6, hlim=64) / UDP(sport=40000, dport=3001) / data("hairpin-ab")
-    hp_ab6 = out6(POOL6, b, 62) / UDP(sport=3000, dport=50000) / data("hairpin-ab")
+    hp_ab6 = out6(POOL6, b, 63) / UDP(sport=3000, dport=50000) / data("hairpin-ab")
     hp_ba = IPv6(src=b, dst=POOL6, hlim=64) / UDP(sport=50000, dport=3000) / data("hairpin-ba")
-    hp_ba6 = out6(POOL6, a, 62) / UDP(sport=3001, dport=40000) / data("hairpin-ba")
+    hp_ba6 = out6(POOL6, a, 63) / UDP(sport=3001, dport=40000) / data("hairpin-ba")
     ack_nosession = IPv6(src=a, dst=s6, hlim=64) / tcp(40003, 80, "A")  # nat64_tcp_no_session
     no_pool6 = IPv6(src=a, dst="2001:db8:99::1", hlim=64) / UDP(sport=1, dport=2)  # xlat_no_mapping
     in1 = [from_v6("a", udp_a), from_v6("a", syn_a), from_v6("a", ping_a), from_v6("b", udp_b),
@@ -219,10 +220,15 @@ def frames():
     dns_r4 = out4(POOL, host2, 12) / UDP(sport=8080, dport=5353) / data("dns-r")
     a_h2 = IPv6(src=a, dst=h6, hlim=64) / UDP(sport=40000, dport=6000) / data("a-h2")
     a_h24 = out4(POOL, host2, 13) / UDP(sport=3000, dport=6000) / data("a-h2")
+    # Hop limit 2 to a hairpin: the IPv4 pass leaves TTL 1, which the second pass keeps:
+    # B gets it with hop limit 1 (not an ICMP error, not internal_bug).
+    hp_ttl = IPv6(src=a, dst=POOL6, hlim=2) / UDP(sport=40000, dport=3001) / data("hairpin-ttl")
+    hp_ttl6 = out6(POOL6, b, 1) / UDP(sport=3000, dport=50000) / data("hairpin-ttl")
     in2 = [from_v6("a", ack_a), from_v6("a", refused), from_v6("web", web_synack),
-           from_v6("dns", dns_r), from_v6("a", a_h2)]
+           from_v6("dns", dns_r), from_v6("a", a_h2), from_v6("a", hp_ttl)]
     exp_out += [to_v4("server", ack_a4), to_v4("server", refused4), to_v4("host2", web_synack4),
                 to_v4("host2", dns_r4), to_v4("host2", a_h24)]
+    exp_in += [to_v6("b", hp_ttl6)]
 
     inside_in = phase(in0, pad_inside) + phase(in1, pad_inside) + in2
     outside_in = phase(out0, pad_outside) + out1
