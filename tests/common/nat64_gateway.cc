@@ -34,7 +34,7 @@ void cleanup_eal() {
 
 xlat::PacketBuf view(std::vector<uint8_t>& mem, const Bytes& in, uint32_t headroom) {
     if (in.size() > mem.size() - headroom) die("test packet too long");
-    std::memcpy(mem.data() + headroom, in.data(), in.size());
+    if (!in.empty()) std::memcpy(mem.data() + headroom, in.data(), in.size());
     return {mem.data() + headroom, static_cast<uint32_t>(in.size()), headroom,
             static_cast<uint32_t>(mem.size() - headroom - in.size())};
 }
@@ -216,16 +216,16 @@ std::vector<Translated> Gateway::burst_v4_to_v6(unsigned w, const std::vector<By
 }
 
 unsigned Gateway::sweep_all(unsigned budget) {
-    // A sweep step visits `budget` entries of each hash; a whole pass has visited every
-    // slot once the cursor wraps, which takes at most capacity / budget + 1 steps. Two
-    // passes: BIB entries whose last session went in pass one go in pass two.
+    // A step visits `budget` entries of each hash; a pass over a table takes at most
+    // capacity / budget + 1 steps. The workers step in turn, as they do running: a BIB
+    // entry goes in its owner's pass after the last session, on any worker, went. Three
+    // passes each: sessions, then BIB entries that lost their last session during the
+    // first, with one to spare.
     unsigned removed = 0;
-    for (unsigned w = 0; w < tables_.size(); ++w) {
-        const unsigned steps = 2 * (capacity_ / budget + 2);
-        for (unsigned i = 0; i < steps; ++i) {
-            removed += mappers_[w]->sweep(budget);
-            quiesce();
-        }
+    const unsigned steps = 3 * (capacity_ / budget + 1);
+    for (unsigned i = 0; i < steps; ++i) {
+        for (unsigned w = 0; w < tables_.size(); ++w) removed += mappers_[w]->sweep(budget);
+        quiesce();
     }
     return removed;
 }

@@ -28,8 +28,10 @@ inline std::string check_l4_shape(uint8_t proto, const uint8_t* l4, std::size_t 
     return "";
 }
 
-/// RFC 791 + RFC 768/793/792: "" when `p[0..n)` is one well-formed IPv4 packet.
-inline std::string check_ipv4(const uint8_t* p, std::size_t n) {
+/// RFC 791 + RFC 768/793/792: "" when `p[0..n)` is one well-formed IPv4 packet. With
+/// `transport` false only the IP framing is checked: a translator carries a bad transport
+/// header or checksum over (RFC 1624 patches checksums incrementally).
+inline std::string check_ipv4(const uint8_t* p, std::size_t n, bool transport = true) {
     if (n < 20 || (p[0] >> 4) != 4) return "not IPv4";
     const std::size_t ihl = (p[0] & 15u) * 4;
     if (ihl < 20 || ihl > n) return "bad IHL";
@@ -37,7 +39,8 @@ inline std::string check_ipv4(const uint8_t* p, std::size_t n) {
     if (inet_checksum({ByteSpan(p, ihl)}) != 0) return "bad IPv4 header checksum";
     const uint16_t frag = be16_at(p + 6);
     if (frag & 0x8000) return "reserved fragment flag set";
-    if ((frag & 0x3fff) != 0) return "";  // a fragment: the transport is not all here
+    // A fragment: the transport is not all here.
+    if (!transport || (frag & 0x3fff) != 0) return "";
     const uint8_t* l4 = p + ihl;
     const std::size_t l4n = n - ihl;
     if (std::string s = check_l4_shape(p[9], l4, l4n); !s.empty()) return s;
@@ -51,8 +54,8 @@ inline std::string check_ipv4(const uint8_t* p, std::size_t n) {
 }
 
 /// RFC 8200 + RFC 4443: "" when `p[0..n)` is one well-formed IPv6 packet (a Fragment Header
-/// is the only extension header a translator writes).
-inline std::string check_ipv6(const uint8_t* p, std::size_t n) {
+/// is the only extension header a translator writes). `transport` as for check_ipv4.
+inline std::string check_ipv6(const uint8_t* p, std::size_t n, bool transport = true) {
     if (n < 40 || (p[0] >> 4) != 6) return "not IPv6";
     if (be16_at(p + 4) + 40u != n) return "payload length != buffer";
     uint8_t next = p[6];
@@ -64,6 +67,7 @@ inline std::string check_ipv6(const uint8_t* p, std::size_t n) {
         off = 48;
     }
     if (next == 1) return "ICMPv4 inside IPv6";
+    if (!transport) return "";
     const uint8_t* l4 = p + off;
     const std::size_t l4n = n - off;
     if (std::string s = check_l4_shape(next, l4, l4n); !s.empty()) return s;
