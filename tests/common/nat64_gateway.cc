@@ -103,7 +103,8 @@ Gateway::Gateway(const config::Nat64Config& c, unsigned workers, uint32_t capaci
     qsbr_ = static_cast<rte_rcu_qsbr*>(rte_zmalloc("test_qsbr", qsz, RTE_CACHE_LINE_SIZE));
     if (qsbr_ == nullptr || rte_rcu_qsbr_init(qsbr_, workers) != 0) die("QSBR");
     for (unsigned w = 0; w < workers; ++w) {
-        auto t = Nat64Table::create(w, capacity, SOCKET_ID_ANY, qsbr_, shared_->pool4);
+        auto t = Nat64Table::create(w, capacity, SOCKET_ID_ANY, qsbr_, shared_->pool4,
+                                    c.max_sessions_per_subscriber ? c.subscriber_prefix_len : 0);
         if (!t) die(t.error().to_string());
         shared_->tables[w] = t->get();
         tables_.push_back(std::move(*t));

@@ -239,6 +239,30 @@ TEST_F(Nat64Life, AnExhaustedPool4RefusesNewMappingsUntilOnesExpire) {
     EXPECT_TRUE(again >= 5000 && again <= 5003) << again;
 }
 
+// RFC 6888 REQ-4: a subscriber (the source under subscriber_prefix_len) holds at most
+// max_sessions_per_subscriber sessions over all workers, however it opens them; others
+// are not affected, existing sessions keep working, and expiry gives the room back.
+TEST_F(Nat64Life, PerSubscriberSessionLimit) {
+    cfg.subscriber_prefix_len = 64;
+    cfg.max_sessions_per_subscriber = 3;
+    start(2);
+    const uint16_t p = map_udp(0, kA, 40000, kServer6, 1);
+    map_udp(1, kB, 40000, kServer6, 2);              // kB is in kA's /64: the same subscriber
+    fields(fwd4(1, udp_v4(kServer2, 9, kPool, p)));  // an inbound session counts too
+    EXPECT_EQ(drop6(0, udp_v6(kA, 40000, kServer6, 3)), DropReason::Nat64SubscriberLimit);
+    EXPECT_EQ(drop6(1, echo_v6(kB, kServer6, 5, true)), DropReason::Nat64SubscriberLimit);
+    EXPECT_EQ(drop4(0, udp_v4(kServer2, 10, kPool, p)), DropReason::Nat64SubscriberLimit);
+    EXPECT_EQ(gw->sessions(), 3u);
+    EXPECT_EQ(map_udp(0, kA, 40000, kServer6, 1), p) << "existing sessions keep working";
+    EXPECT_EQ(fields(fwd4(0, udp_v4(kServer2, 9, kPool, p))).dst, str(kA));
+    map_udp(0, v6("2001:db8:7::1"), 1, kServer6, 1);  // another /64
+    advance(300 * kSec);
+    gw->sweep_all();
+    EXPECT_EQ(gw->sessions(), 0u);
+    EXPECT_EQ(gw->table(0).subscribers() + gw->table(1).subscribers(), 0u);
+    map_udp(1, kA, 40000, kServer6, 3);
+}
+
 // Each worker allocates only in its own slice: one with a full slice refuses even while
 // another worker's slice has ports.
 TEST_F(Nat64Life, EachWorkerExhaustsOnlyItsOwnSlice) {
