@@ -95,7 +95,9 @@ void Nat64Table::add_subscriber_session(const uint8_t* src6) {
     sub_entries_[i].sessions.store(1, std::memory_order_relaxed);
     if (rte_hash_add_key_data(subs_, &k, reinterpret_cast<void*>(uintptr_t{i})) < 0) {
         free_subs_.push_back(i);
+        return;
     }
+    std::atomic_ref<uint32_t>(live_subs_).store(live_subs_ + 1, std::memory_order_relaxed);
 }
 
 void Nat64Table::drop_subscriber_session(const uint8_t* src6) {
@@ -109,7 +111,9 @@ void Nat64Table::drop_subscriber_session(const uint8_t* src6) {
         e.sessions.store(n - 1, std::memory_order_relaxed);
     } else {
         e.sessions.store(0, std::memory_order_relaxed);
-        rte_hash_del_key(subs_, &k);
+        if (rte_hash_del_key(subs_, &k) >= 0) {
+            std::atomic_ref<uint32_t>(live_subs_).store(live_subs_ - 1, std::memory_order_relaxed);
+        }
     }
 }
 
