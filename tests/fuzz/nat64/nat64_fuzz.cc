@@ -69,7 +69,9 @@ strait::config::Nat64Config fuzz_config() {
     c.bib = {{L4Proto::Tcp, web, 80, pool, 8080},
              {L4Proto::Udp, *strait::net::parse_ipv6("2001:db8:6::53"), 53, pool, 8080},
              {L4Proto::Icmp, web, 80, pool, 8080}};
-    c.timeouts = {30, 120, 20, 10, 6};  // udp, tcp_established, tcp_transitory, icmp, syn
+    c.timeouts = {30, 120, 20, 10, 6};    // udp, tcp_established, tcp_transitory, icmp, syn
+    c.max_sessions_per_subscriber = 100;  // counted per /128, beyond what a table holds
+    c.subscriber_prefix_len = 128;
     return c;
 }
 
@@ -171,6 +173,7 @@ void check_drained(Gateway& gw, std::size_t statics) {
     std::size_t bibs = 0;
     for (unsigned w = 0; w < kWorkers; ++w) {
         if (gw.table(w).sessions() != 0) fail("sessions left after everything expired");
+        if (gw.table(w).subscribers() != 0) fail("subscriber entries left after expiry");
         bibs += gw.table(w).bib_entries();
     }
     if (bibs != statics) fail("BIB entries left after everything expired");
