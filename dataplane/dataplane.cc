@@ -189,7 +189,7 @@ Status add_static_bib(Dataplane::Impl& d, const config::Nat64Config& c) {
         const unsigned pi = nat64::proto_index(k6.proto);
         const uint32_t a = net::load_be32(e.addr4.b.data());
         const int owner = d.nat64->pool4.owner(pi, a, e.port4);
-        const int64_t idx = d.nat64->pool4.addr_index(pi, a);
+        const int64_t idx = d.nat64->pool4.addr_index(pi, a, e.port4);
         if (owner < 0 || idx < 0 ||
             d.nat64_tables[owner]->add_bib(k6, k4, static_cast<uint32_t>(idx), true) == nullptr) {
             return invalid("/nat64/bib/" + std::to_string(i), "cannot add the static BIB entry");

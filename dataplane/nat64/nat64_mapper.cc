@@ -66,8 +66,13 @@ uint64_t Nat64Mapper::subscriber_hash(const uint8_t* src6) const {
     uint64_t a, b;
     std::memcpy(&a, sub, 8);
     std::memcpy(&b, sub + 8, 8);
-    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
-    return h ^ (h >> 29);
+    // Pool4::allocate takes the hash modulo the address count, which a multiply alone
+    // leaves depending on the low input bytes only: every subscriber in one /32 got the
+    // same address. SplitMix64's finalizer mixes all bits into the low ones.
+    uint64_t h = a ^ (b * 0x9e3779b97f4a7c15ull);
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
 }
 
 bool Nat64Mapper::subscriber_may_add(const uint8_t* src6) const {

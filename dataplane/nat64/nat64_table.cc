@@ -90,11 +90,14 @@ void Nat64Table::add_subscriber_session(const uint8_t* src6) {
         return;
     }
     if (free_subs_.empty()) return;
-    const uint32_t i = free_subs_.back();
+    const uint32_t i = free_subs_.back();  // off the list first, as in add_bib
+    free_subs_.pop_back();
     sub_entries_[i].sessions.store(1, std::memory_order_relaxed);
-    if (rte_hash_add_key_data(subs_, &k, reinterpret_cast<void*>(uintptr_t{i})) >= 0) {
-        free_subs_.pop_back();
+    if (rte_hash_add_key_data(subs_, &k, reinterpret_cast<void*>(uintptr_t{i})) < 0) {
+        free_subs_.push_back(i);
+        return;
     }
+    std::atomic_ref<uint32_t>(live_subs_).store(live_subs_ + 1, std::memory_order_relaxed);
 }
 
 void Nat64Table::drop_subscriber_session(const uint8_t* src6) {
@@ -108,7 +111,9 @@ void Nat64Table::drop_subscriber_session(const uint8_t* src6) {
         e.sessions.store(n - 1, std::memory_order_relaxed);
     } else {
         e.sessions.store(0, std::memory_order_relaxed);
-        rte_hash_del_key(subs_, &k);
+        if (rte_hash_del_key(subs_, &k) >= 0) {
+            std::atomic_ref<uint32_t>(live_subs_).store(live_subs_ - 1, std::memory_order_relaxed);
+        }
     }
 }
 
@@ -191,7 +196,10 @@ BibEntry* Nat64Table::add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t add
     // Deleted entries wait for their grace period in the kDeferSlack slots: the live count,
     // not the free list, holds the table at its configured capacity.
     if (free_bibs_.empty() || bib_entries() >= capacity_) return nullptr;
+    // Taken off the free list before rte_hash_add_key_data: an add that finds no free key
+    // slot reclaims the defer queue, whose callback (free_bib) pushes onto this list.
     const uint32_t i = free_bibs_.back();
+    free_bibs_.pop_back();
     BibEntry& b = bibs_[i];
     std::memcpy(b.addr6, k6.src6, 16);
     std::memcpy(b.addr4, k4.addr4, 4);
@@ -205,12 +213,14 @@ BibEntry* Nat64Table::add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t add
     b.tables.store(0, std::memory_order_relaxed);
     // rte_hash publishes the key with release semantics: readers see the fields above.
     void* data = reinterpret_cast<void*>(uintptr_t{i});
-    if (rte_hash_add_key_data(bib4_, &k4, data) < 0) return nullptr;
-    if (rte_hash_add_key_data(bib6_, &k6, data) < 0) {
-        rte_hash_del_key(bib4_, &k4);
+    if (rte_hash_add_key_data(bib4_, &k4, data) < 0) {
+        free_bibs_.push_back(i);
         return nullptr;
     }
-    free_bibs_.pop_back();
+    if (rte_hash_add_key_data(bib6_, &k6, data) < 0) {
+        rte_hash_del_key(bib4_, &k4);  // free_bib returns `i` after the grace period
+        return nullptr;
+    }
     const unsigned pi = proto_index(k4.proto);
     if (pi < kProtos && addr_index < used_[pi].size()) {
         std::atomic_ref<uint32_t>(used_[pi][addr_index]).fetch_add(1, std::memory_order_relaxed);
@@ -222,7 +232,8 @@ BibEntry* Nat64Table::add_bib(const Bib6Key& k6, const Bib4Key& k4, uint32_t add
 SessionEntry* Nat64Table::add_session(const SessionKey& k, uint32_t bib, const BibEntry& b,
                                       uint8_t tcp_state, uint32_t expires_ms) {
     if (free_sessions_.empty() || sessions() >= capacity_) return nullptr;
-    const uint32_t i = free_sessions_.back();
+    const uint32_t i = free_sessions_.back();  // off the list first, as in add_bib
+    free_sessions_.pop_back();
     SessionEntry& s = sessions_[i];
     s.bib = bib;
     std::memcpy(s.addr4, b.addr4, 4);
@@ -230,8 +241,10 @@ SessionEntry* Nat64Table::add_session(const SessionKey& k, uint32_t bib, const B
     s.proto = b.proto;
     s.tcp_state.store(tcp_state, std::memory_order_relaxed);
     s.expires_ms.store(expires_ms, std::memory_order_relaxed);
-    if (rte_hash_add_key_data(sess_, &k, reinterpret_cast<void*>(uintptr_t{i})) < 0) return nullptr;
-    free_sessions_.pop_back();
+    if (rte_hash_add_key_data(sess_, &k, reinterpret_cast<void*>(uintptr_t{i})) < 0) {
+        free_sessions_.push_back(i);
+        return nullptr;
+    }
     const unsigned pi = proto_index(k.proto);
     if (pi < kProtos) ++c_.sessions_created[pi];
     return &s;

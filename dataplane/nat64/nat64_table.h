@@ -95,8 +95,11 @@ class Nat64Table {
     /// The subscriber of an IPv6 source address under this table's prefix length.
     [[nodiscard]] SubscriberKey subscriber_of(const uint8_t* src6) const;
     [[nodiscard]] bool counts_subscribers() const { return subs_ != nullptr; }
+    /// Subscribers with sessions here. Not rte_hash_count: that also counts deleted keys
+    /// waiting in the QSBR defer queue.
     [[nodiscard]] uint32_t subscribers() const {
-        return subs_ ? static_cast<uint32_t>(rte_hash_count(subs_)) : 0;
+        return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(live_subs_))
+            .load(std::memory_order_relaxed);
     }
 
     // ---- writes: thread: the owning worker only (or main before the workers run)
@@ -163,6 +166,7 @@ class Nat64Table {
     rte_hash* subs_ = nullptr;  // null unless limits are on
     SubscriberEntry* sub_entries_ = nullptr;
     std::vector<uint32_t> free_subs_;
+    uint32_t live_subs_ = 0;  // written by the owner only
     uint8_t sub_len_ = 128;
     std::vector<uint32_t> free_sessions_;  // stack of free slots; sized at start
     std::vector<uint32_t> free_bibs_;

@@ -39,9 +39,11 @@ const Pool4::Range* Pool4::range_of(unsigned pi, uint32_t idx) const {
     return nullptr;
 }
 
-int64_t Pool4::addr_index(unsigned pi, uint32_t addr) const {
+int64_t Pool4::addr_index(unsigned pi, uint32_t addr, uint16_t port) const {
     for (const Range& r : ranges_[pi]) {
-        if (((addr ^ r.addr) & r.mask) == 0) return r.first_index + (addr - r.addr);
+        if (((addr ^ r.addr) & r.mask) == 0 && port >= r.min && port <= r.max) {
+            return r.first_index + (addr - r.addr);
+        }
     }
     return -1;
 }

@@ -40,8 +40,9 @@ class Pool4 {
         }
         return -1;
     }
-    /// Address index of `addr` for utilisation counters; -1 outside pool4.
-    [[nodiscard]] int64_t addr_index(unsigned pi, uint32_t addr) const;
+    /// Address index of (addr, port) for utilisation counters; -1 outside pool4. The port
+    /// matters: entries of one address with other port ranges have indexes of their own.
+    [[nodiscard]] int64_t addr_index(unsigned pi, uint32_t addr, uint16_t port) const;
     /// Addresses (distinct per range) for a protocol index.
     [[nodiscard]] uint32_t addresses(unsigned pi) const { return n_addrs_[pi]; }
     /// Address number `index` of a protocol (host order), for reports.
@@ -96,22 +97,23 @@ class Pool4 {
         hi = lo + r.slice_len - 1 > r.max ? r.max : lo + r.slice_len - 1;
         return true;
     }
-    /// Linear probe by two from a random start, preferred class then the rest.
+    /// The source port's range first (0-1023 or 1024-65535, RFC 6146 §3.5.1.1 SHOULD),
+    /// then, when it has no free port, the slice's other range (a MAY there).
     template <class IsFree>
     static bool probe(uint32_t lo, uint32_t hi, uint16_t src_port, uint64_t rnd, uint32_t addr,
                       IsFree& is_free, uint16_t& port) {
-        // Preferred class: the well-known range with the source (RFC 6146 §3.5.1.1).
-        uint32_t clo = lo, chi = hi;
-        if (src_port < 1024) {
-            chi = hi < 1023 ? hi : 1023;
-        } else {
-            clo = lo > 1024 ? lo : 1024;
-        }
-        if (clo > chi) {
-            clo = lo;
-            chi = hi;
-        }
-        for (uint32_t pass = 0; pass < 2; ++pass) {
+        const uint32_t wk_hi = hi < 1023 ? hi : 1023;   // well-known part: [lo, wk_hi]
+        const uint32_t eph_lo = lo > 1024 ? lo : 1024;  // the rest: [eph_lo, hi]
+        const bool low = src_port < 1024;
+        return probe_range(low ? lo : eph_lo, low ? wk_hi : hi, src_port, rnd, addr, is_free,
+                           port) ||
+               probe_range(low ? eph_lo : lo, low ? hi : wk_hi, src_port, rnd, addr, is_free, port);
+    }
+    /// Linear probe by two from a random start in [clo, chi] (empty when clo > chi).
+    template <class IsFree>
+    static bool probe_range(uint32_t clo, uint32_t chi, uint16_t src_port, uint64_t rnd,
+                            uint32_t addr, IsFree& is_free, uint16_t& port) {
+        for (uint32_t pass = 0; pass < 2 && clo <= chi; ++pass) {
             // REQ-3 parity: the source port's in the first pass, the other in the second.
             const uint32_t want = (src_port & 1u) ^ pass;
             const uint32_t first = clo + ((clo & 1u) != want ? 1 : 0);

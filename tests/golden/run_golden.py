@@ -23,6 +23,12 @@ build the captures with scapy):
     expected_xlat.json      optional {"counter": count}: the final non-zero translator
                             counters must be exactly these (include/strait/util/xlat_counters.h)
 
+With "workers": N > 1 in config.json, each port gets N RX and N TX queues, and worker w
+polls RX queue w of both ports and sends on TX queue w: queue 0 keeps the names above,
+queue q >= 1 reads <port>.in.q<q>.pcap and is compared with <port>.expected.q<q>.pcap.
+Workers run concurrently, so only what each worker does with its own queues, in order, is
+deterministic (see tests/golden/nat64_workers/gen.py).
+
 straitd runs with --exit-when-idle 1000: it stops one second after the last frame is read
 and its TX captures are closed. The comparison is byte for byte and in order per port
 (--unordered compares as multisets, for cases where two flows may interleave). On a
@@ -70,22 +76,39 @@ def runtime_dir(prefix):
     return os.path.join(base, prefix)
 
 
+def queue_file(port, kind, q):
+    """inside.in.pcap for queue 0, inside.in.q1.pcap for queue 1, ..."""
+    return f"{port}.{kind}.pcap" if q == 0 else f"{port}.{kind}.q{q}.pcap"
+
+
+def default_eal(workers):
+    """DEFAULT_EAL with one lcore per worker, alternating over CPUs 1 and 0."""
+    lcores = ",".join(["0@0"] + [f"{i}@{i % 2}" for i in range(1, workers + 1)])
+    return [a if not a.startswith("--lcores") else "--lcores=" + lcores for a in DEFAULT_EAL]
+
+
 def write_config(case, work, prefix):
     with open(os.path.join(case, "config.json")) as f:
         cfg = json.load(f)
-    eal = cfg.get("eal_args", DEFAULT_EAL)
+    queues = cfg.get("workers", 1)
+    eal = cfg.get("eal_args", default_eal(queues))
     cfg["eal_args"] = [a for a in eal if not a.startswith("--file-prefix")] + [
         "--file-prefix=" + prefix]
     cfg.setdefault("api_listen", "")
     ports = cfg.setdefault("ports", {})
     for i, port in enumerate(PORTS):
-        rx = os.path.join(case, port + ".in.pcap")
-        if not os.path.exists(rx):
-            rx = os.path.join(work, port + ".empty.pcap")
-            empty_pcap(rx)
+        devargs = []
+        for q in range(queues):
+            rx = os.path.join(case, queue_file(port, "in", q))
+            if not os.path.exists(rx):
+                rx = os.path.join(work, queue_file(port, "empty", q))
+                empty_pcap(rx)
+            devargs.append(f"rx_pcap={rx}")
+        devargs += [f"tx_pcap={os.path.join(work, queue_file(port, 'out', q))}"
+                    for q in range(queues)]
         p = ports.setdefault(port, {})
         p["device"] = f"net_pcap{i}"
-        p["devargs"] = f"rx_pcap={rx},tx_pcap={os.path.join(work, port + '.out.pcap')}"
+        p["devargs"] = ",".join(devargs)
     path = os.path.join(work, "config.json")
     with open(path, "w") as f:
         json.dump(cfg, f, indent=2)
@@ -178,6 +201,24 @@ def compare(port, got, want, unordered):
     return bad
 
 
+def compare_other_queues(case, work, name, unordered):
+    """Queues 1.. of each port (cases with "workers" > 1): returns the mismatches."""
+    with open(os.path.join(case, "config.json")) as f:
+        queues = json.load(f).get("workers", 1)
+    bad = 0
+    for port in PORTS:
+        for q in range(1, queues):
+            out = os.path.join(work, queue_file(port, "out", q))
+            exp = os.path.join(case, queue_file(port, "expected", q))
+            got = list(rdpcap(out)) if os.path.exists(out) else []
+            want = list(rdpcap(exp)) if os.path.exists(exp) else []
+            n = compare(f"{port} queue {q}", got, want, unordered)
+            print(f"golden {name}: {port} queue {q}: {len(got)} sent, {len(want)} expected, "
+                  f"{n} mismatched")
+            bad += n
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--straitd", required=True)
@@ -204,6 +245,7 @@ def main():
             print(f"golden {name}: {port}: {len(got)} sent, {len(want)} expected, "
                   f"{n} mismatched")
             bad += n
+        bad += compare_other_queues(case, work, name, args.unordered)
         bad += check_counters(case, name, "drops", final_drops(log_text))
         bad += check_counters(case, name, "xlat", final_xlat(log_text))
         if bad:
